@@ -1,0 +1,269 @@
+"""Streamlit app: the England map of children's homes places against local need.
+
+Run with ``streamlit run app.py``. A thin layer: every figure comes from
+:mod:`sufficiency` (the model) and every drawing from :mod:`ui`; nothing is
+computed here. Works offline: Leaflet is served by the app itself
+(:mod:`ui.leaflet_offline`), basemap tiles are optional.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from sufficiency import compare, export, model, regional, shortfall
+from sufficiency import data as sdata
+from sufficiency.errors import InputError
+from ui import charts, leaflet_offline, text
+from ui import map as umap
+from ui import state as ustate
+
+log = logging.getLogger(__name__)
+MAP_HEIGHT = 640
+DISCLOSURE = {"none": "As published", "suppress": "Suppress counts under 5",
+              "round5": "Round to nearest 5", "round10": "Round to nearest 10"}
+
+st.set_page_config(page_title=text.TITLE, page_icon="🏠", layout="wide")
+
+
+@st.cache_resource
+def _leaflet() -> str:
+    return str(leaflet_offline.install_leaflet())
+
+
+@st.cache_resource(show_spinner="Loading the embedded data…")
+def _embedded() -> sdata.Dataset:
+    return sdata.load_embedded()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading your files…")
+def _with_uploads(key: str, _files: dict) -> sdata.Dataset:
+    return sdata.load_user_files(base=_embedded(), **_files)
+
+
+@st.cache_data(max_entries=64, show_spinner="Working out the measures…")
+def _measures(key: str, year: int, categories: tuple[str, ...], _ds) -> pd.DataFrame:
+    return model.authority_measures(_ds, year, categories)
+
+
+@st.cache_data(max_entries=8, show_spinner="Working out the trends…")
+def _all_years(key: str, categories: tuple[str, ...], _ds) -> pd.DataFrame:
+    return model.measures_all_years(_ds, categories)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
+def _map(key: str, year: int, categories: tuple[str, ...], measure: str, scheme: str, k: int, palette: str,
+         symbols: bool, tiles: bool, _ds, _measures_frame):
+    return umap.choropleth_map(_ds.boundaries, _measures_frame, measure, model.MEASURES[measure],
+                               scheme=scheme, k=k, palette=palette, regions=_ds.regions, points=_ds.points,
+                               show_symbols=symbols, tiles=tiles)
+
+
+def dataset() -> tuple[str, sdata.Dataset]:
+    """The embedded data, or the embedded data with the user's uploads; and its cache key."""
+    with st.sidebar.expander("Use your own data", expanded=False):
+        st.caption(text.UPLOAD_HELP)
+        files = {
+            "providers": st.file_uploader("Ofsted provider file (CSV or Excel)", type=["csv", "xlsx"], key="up_prov"),
+            "demand": st.file_uploader("DfE children in homes table (CSV)", type=["csv", "xlsx"], key="up_dem"),
+            "boundaries": st.file_uploader("Authority boundaries (GeoJSON, GeoPackage or zipped shapefile)",
+                                           type=["geojson", "json", "gpkg", "zip"], key="up_bnd"),
+        }
+    files = {k: v for k, v in files.items() if v is not None}
+    if not files:
+        return "embedded", _embedded()
+    digest = hashlib.sha256()
+    for kind, f in sorted(files.items()):
+        digest.update(kind.encode() + f.name.encode() + f.getvalue())
+    key = digest.hexdigest()[:16]
+    try:
+        ds = _with_uploads(key, files)
+    except InputError as e:
+        st.sidebar.error(str(e))
+        st.sidebar.info("Showing the embedded data instead.")
+        return "embedded", _embedded()
+    except Exception:  # a bug, not the user's fault: say so plainly, log the details
+        log.exception("reading uploaded files failed")
+        st.sidebar.error("Your file could not be read (an unexpected problem in the tool). "
+                         "The embedded data is shown instead.")
+        return "embedded", _embedded()
+    st.sidebar.success("Using your files: " + ", ".join(f.name for f in files.values()))
+    return key, ds
+
+
+def initial_state(ds: sdata.Dataset, years: list[int]) -> None:
+    """On a session's first run, fill the widgets from the URL query string."""
+    if st.session_state.get("_restored"):
+        return
+    codes = set(ds.authorities["code"])
+    view, notes = ustate.parse_state(st.query_params.to_dict(), years=years, measures=list(model.MEASURES),
+                                     codes=codes, regions=set(ds.authorities["region"]),
+                                     default_measure="local_bed_gap")
+    st.session_state.update({"year": view.year, "measure": view.measure, "region": view.region or "England",
+                             "authority_pick": view.authority or None, "compare": list(view.compare),
+                             "_restored": True, "_link_notes": notes})
+
+
+def sidebar(years: list[int]) -> dict:
+    sb = st.sidebar
+    sb.header("What to show")
+    year = sb.selectbox("Year (31 March)", years[::-1], key="year")
+    measure = sb.selectbox("Measure", list(model.MEASURES), key="measure",
+                           format_func=lambda m: model.MEASURES[m]["label"])
+    cats = sb.multiselect("Count places in", list(model.CATEGORIES), default=list(model.CATEGORIES_DEFAULT),
+                          format_func=model.CATEGORIES.get, key="categories")
+    with sb.expander("Map options"):
+        scheme = st.selectbox("Classes", list(umap.SCHEMES), key="scheme")
+        k = st.slider("Number of classes", 3, 9, 6, key="k")
+        diverging = model.MEASURES[measure]["diverging"]
+        palettes = list(umap.DIVERGING) if diverging else list(umap.SEQUENTIAL)
+        palette = st.selectbox("Colours (colour-blind safe)", palettes, key=f"palette_{diverging}")
+        symbols = st.toggle("Circles: places per authority", key="symbols")
+        tiles = st.toggle("Street basemap (needs internet)", key="tiles")
+    return {"year": int(year), "measure": measure, "categories": tuple(cats or model.CATEGORIES_DEFAULT),
+            "scheme": scheme, "k": int(k), "palette": palette, "symbols": symbols, "tiles": tiles}
+
+
+def clicked_code(result: dict | None) -> str | None:
+    """Authority code of a new click on the map (None when nothing new was clicked)."""
+    if not result:
+        return None
+    feature = result.get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    where = result.get("last_object_clicked")
+    marker = (code, str(where))
+    if code and marker != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = marker
+        return code
+    return None
+
+
+def detail_panel(ds_key: str, ds: sdata.Dataset, opts: dict, names: dict[str, str]) -> None:
+    code = st.selectbox("Find an authority", list(names), key="authority_pick", index=None,
+                        format_func=names.get, placeholder="Type a name or click the map")
+    if not code:
+        st.info("Click an authority on the map, or type its name above, to see its figures.")
+        return
+    all_years = _all_years(ds_key, opts["categories"], ds)
+    detail = compare.authority_detail(all_years, code, opts["year"])
+    st.subheader(names[code])
+    st.dataframe(detail_table(detail), hide_index=True, width="stretch")
+    trend = detail["trend"]
+    m = opts["measure"]
+    st.markdown(f"**Trend: {model.MEASURES[m]['label']}**")
+    st.altair_chart(charts.trend_chart(trend, m, model.MEASURES[m]["label"], model.MEASURES[m]["unit"]),
+                    width="stretch")
+    st.markdown("**Statistical neighbours** (most similar authorities)")
+    st.dataframe(compare.statistical_neighbours(all_years, code, opts["year"]), hide_index=True, width="stretch")
+    if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
+        st.session_state["compare"] = [*st.session_state["compare"], code]
+
+
+def detail_table(detail: dict) -> pd.DataFrame:
+    """The detail dict as rows of (what, value) for display; formatting only."""
+    rows = [(model.MEASURES[k]["label"], umap.format_number(v), model.MEASURES[k]["unit"])
+            for k, v in detail["measures"].items() if k in model.MEASURES]
+    for label, rank in (("Rank in England", detail.get("rank_national")), ("Rank in region", detail.get("rank_region"))):
+        if rank is not None:
+            rows.append((label, str(rank), "1 = largest shortfall"))
+    return pd.DataFrame(rows, columns=["Measure", "Value", "Unit"])
+
+
+def compare_tab(measures: pd.DataFrame, opts: dict, names: dict[str, str]) -> None:
+    picked = st.multiselect("Authorities to compare (the first is the reference)", list(names), key="compare",
+                            format_func=names.get, max_selections=ustate.MAX_COMPARE)
+    if len(picked) < 2:
+        st.info("Pick two or more authorities to compare them.")
+        return
+    table = compare.compare_authorities(measures, picked)
+    shown = [c for c in ["name", "region", *model.MEASURES, *[f"{m}_diff" for m in model.MEASURES]] if c in table]
+    st.dataframe(table.set_index("code")[shown].T, width="stretch")
+    m = st.selectbox("Bar chart of", list(model.MEASURES), key="compare_measure",
+                     index=list(model.MEASURES).index(opts["measure"]), format_func=lambda x: model.MEASURES[x]["label"])
+    st.altair_chart(charts.compare_chart(table, m, model.MEASURES[m]["label"], model.MEASURES[m]["unit"]),
+                    width="stretch")
+
+
+def regions_tab(measures: pd.DataFrame) -> None:
+    table = regional.regional_concentration(measures)
+    st.markdown("Share of England's places and of its children living in homes, by region. "
+                "**North West, West Midlands and South East** hold most places. A location quotient "
+                "above 1 means the region has more places than its share of children.")
+    st.altair_chart(charts.regional_chart(table), width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def shortfall_tab(measures: pd.DataFrame, opts: dict, regions: list[str]) -> None:
+    region = st.selectbox("Region", ["England", *regions], key="region")
+    disclosure = st.selectbox("Small numbers", list(DISCLOSURE), format_func=DISCLOSURE.get, key="disclosure")
+    table = shortfall.shortfall_table(measures, None if region == "England" else region)
+    st.dataframe(table, hide_index=True, width="stretch")
+    name = f"shortfall_{opts['year']}_{'england' if region == 'England' else region.lower().replace(' ', '_')}.csv"
+    st.download_button("Download CSV", export.export_csv(table, disclosure=disclosure), file_name=name,
+                       mime="text/csv", key="download", on_click="ignore")
+    st.caption(f"Same file as `python -m sufficiency export --year {opts['year']}"
+               + ("" if region == "England" else f' --region "{region}"')
+               + ("" if disclosure == "none" else f" --disclosure {disclosure}") + " --out file.csv`")
+
+
+def sync_url(opts: dict) -> None:
+    view = ustate.ViewState(opts["year"], opts["measure"],
+                            "" if st.session_state.get("region", "England") == "England" else st.session_state["region"],
+                            st.session_state.get("authority_pick") or "", tuple(st.session_state.get("compare", [])))
+    wanted = ustate.to_query(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def main() -> None:
+    _leaflet()
+    ds_key, ds = dataset()
+    years = model.years_available(ds)
+    initial_state(ds, years)
+    st.title(text.TITLE)
+    for note in st.session_state.pop("_link_notes", []):
+        st.warning(note)
+    with st.expander("How to read this map", expanded=False):
+        st.markdown(text.HOW_TO_READ)
+    opts = sidebar(years)
+    measures = _measures(ds_key, opts["year"], opts["categories"], ds)
+    names = dict(zip(measures["code"], measures["name"], strict=True))
+    names = dict(sorted(names.items(), key=lambda kv: str(kv[1])))
+    if st.session_state.get("authority_pick") not in names:
+        st.session_state["authority_pick"] = None
+    st.session_state["compare"] = [c for c in st.session_state.get("compare", []) if c in names]
+    tab_map, tab_compare, tab_regions, tab_table = st.tabs(["Map", "Compare", "Regions", "Shortfall table"])
+    with tab_map:
+        left, right = st.columns([3, 2])
+        with left:
+            fmap = _map(ds_key, opts["year"], opts["categories"], opts["measure"], opts["scheme"], opts["k"],
+                        opts["palette"], opts["symbols"], opts["tiles"], ds, measures)
+            result = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
+                               returned_objects=["last_active_drawing", "last_object_clicked"])
+            code = clicked_code(result)
+            if code in names:
+                st.session_state["authority_pick"] = code
+        with right:
+            detail_panel(ds_key, ds, opts, names)
+    with tab_compare:
+        compare_tab(measures, opts, names)
+    with tab_regions:
+        regions_tab(measures)
+    with tab_table:
+        shortfall_tab(measures, opts, sorted(set(ds.authorities["region"]) - {""}))
+    with st.expander("About the data, sources and licence"):
+        st.markdown(text.SOURCES)
+        for what, source in ds.sources.items():
+            st.caption(f"{what}: {source}")
+        if len(ds.reconciliation):
+            st.markdown("**Rows read, used and set aside**")
+            st.dataframe(ds.reconciliation, hide_index=True, width="stretch")
+    st.caption(text.ATTRIBUTION)
+    sync_url(opts)
+
+
+main()

