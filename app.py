@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from sufficiency import compare, export, model, regional, shortfall
 from sufficiency import data as sdata
 from sufficiency.errors import InputError
-from ui import charts, leaflet_offline, text
+from ui import charts, leaflet_offline, tables, text
 from ui import map as umap
 from ui import state as ustate
 
@@ -41,8 +41,9 @@ def _embedded() -> sdata.Dataset:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading your files…")
-def _with_uploads(key: str, _files: dict) -> sdata.Dataset:
-    return sdata.load_user_files(base=_embedded(), **_files)
+def _with_uploads(key: str, _files: dict) -> tuple[sdata.Dataset, pd.DataFrame]:
+    names = {kind: f.name for kind, f in _files.items()}
+    return sdata.load_user_files(_embedded(), names=names, **_files)
 
 
 @st.cache_data(max_entries=64, show_spinner="Working out the measures…")
@@ -69,7 +70,10 @@ def dataset() -> tuple[str, sdata.Dataset]:
         st.caption(text.UPLOAD_HELP)
         files = {
             "providers": st.file_uploader("Ofsted provider file (CSV or Excel)", type=["csv", "xlsx"], key="up_prov"),
-            "demand": st.file_uploader("DfE children in homes table (CSV)", type=["csv", "xlsx"], key="up_dem"),
+            "demand": st.file_uploader("DfE table: children in homes placed outside the authority (CSV)",
+                                       type=["csv", "xlsx"], key="up_dem"),
+            "net_gain": st.file_uploader("DfE table: net gain, children's homes (CSV, with the table above)",
+                                         type=["csv", "xlsx"], key="up_net"),
             "boundaries": st.file_uploader("Authority boundaries (GeoJSON, GeoPackage or zipped shapefile)",
                                            type=["geojson", "json", "gpkg", "zip"], key="up_bnd"),
         }
@@ -80,8 +84,11 @@ def dataset() -> tuple[str, sdata.Dataset]:
     for kind, f in sorted(files.items()):
         digest.update(kind.encode() + f.name.encode() + f.getvalue())
     key = digest.hexdigest()[:16]
+    if "net_gain" in files and "demand" not in files:
+        st.sidebar.error("The net gain table is read together with the 'placed outside' table: add that one too.")
+        return "embedded", _embedded()
     try:
-        ds = _with_uploads(key, files)
+        ds, report = _with_uploads(key, files)
     except InputError as e:
         st.sidebar.error(str(e))
         st.sidebar.info("Showing the embedded data instead.")
@@ -92,6 +99,8 @@ def dataset() -> tuple[str, sdata.Dataset]:
                          "The embedded data is shown instead.")
         return "embedded", _embedded()
     st.sidebar.success("Using your files: " + ", ".join(f.name for f in files.values()))
+    with st.sidebar.expander("What was read from your files", expanded=True):
+        st.dataframe(report, hide_index=True)
     return key, ds
 
 
@@ -100,9 +109,11 @@ def initial_state(ds: sdata.Dataset, years: list[int]) -> None:
     if st.session_state.get("_restored"):
         return
     codes = set(ds.authorities["code"])
+    # open on the latest year that has both Ofsted places and DfE children's figures
+    complete = [y for y in years if y in set(ds.demand["year"]) and y in set(ds.supply["year"])]
     view, notes = ustate.parse_state(st.query_params.to_dict(), years=years, measures=list(model.MEASURES),
                                      codes=codes, regions=set(ds.authorities["region"]),
-                                     default_measure="local_bed_gap")
+                                     default_measure="local_bed_gap", default_year=max(complete, default=None))
     st.session_state.update({"year": view.year, "measure": view.measure, "region": view.region or "England",
                              "authority_pick": view.authority or None, "compare": list(view.compare),
                              "_restored": True, "_link_notes": notes})
@@ -142,35 +153,34 @@ def clicked_code(result: dict | None) -> str | None:
     return None
 
 
-def detail_panel(ds_key: str, ds: sdata.Dataset, opts: dict, names: dict[str, str]) -> None:
+TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
+                "local_bed_gap": "Local bed gap"}
+
+
+def detail_panel(ds_key: str, ds: sdata.Dataset, opts: dict, measures: pd.DataFrame, names: dict[str, str]) -> None:
+    """Search box and the chosen authority's figures, rank, trend and neighbours."""
     code = st.selectbox("Find an authority", list(names), key="authority_pick", index=None,
                         format_func=names.get, placeholder="Type a name or click the map")
     if not code:
         st.info("Click an authority on the map, or type its name above, to see its figures.")
         return
-    all_years = _all_years(ds_key, opts["categories"], ds)
-    detail = compare.authority_detail(all_years, code, opts["year"])
+    detail = compare.authority_detail(measures, _all_years(ds_key, opts["categories"], ds), ds.authorities, code)
+    row = detail["measures"].iloc[0]
     st.subheader(names[code])
-    st.dataframe(detail_table(detail), hide_index=True, width="stretch")
-    trend = detail["trend"]
-    m = opts["measure"]
-    st.markdown(f"**Trend: {model.MEASURES[m]['label']}**")
-    st.altair_chart(charts.trend_chart(trend, m, model.MEASURES[m]["label"], model.MEASURES[m]["unit"]),
-                    width="stretch")
-    st.markdown("**Statistical neighbours** (most similar authorities)")
-    st.dataframe(compare.statistical_neighbours(all_years, code, opts["year"]), hide_index=True, width="stretch")
+    st.caption(f"{row['region']} · {code} · 31 March {opts['year']}")
+    for note in (row["demand_note"], row["supply_note"]):
+        if note:
+            st.warning(note)
+    st.table(tables.detail_table(row, detail["ranks"], model.MEASURES), border="horizontal", hide_index=True)
+    st.markdown("**Trend** (places and children; the gap is their difference)")
+    st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
+    st.markdown("**Statistical neighbours** (most similar authorities this year)")
+    if len(detail["neighbours"]):
+        st.table(tables.neighbours_table(detail["neighbours"]), border="horizontal", hide_index=True)
+    else:
+        st.caption("None: a figure this comparison needs is missing for this authority this year.")
     if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
         st.session_state["compare"] = [*st.session_state["compare"], code]
-
-
-def detail_table(detail: dict) -> pd.DataFrame:
-    """The detail dict as rows of (what, value) for display; formatting only."""
-    rows = [(model.MEASURES[k]["label"], umap.format_number(v), model.MEASURES[k]["unit"])
-            for k, v in detail["measures"].items() if k in model.MEASURES]
-    for label, rank in (("Rank in England", detail.get("rank_national")), ("Rank in region", detail.get("rank_region"))):
-        if rank is not None:
-            rows.append((label, str(rank), "1 = largest shortfall"))
-    return pd.DataFrame(rows, columns=["Measure", "Value", "Unit"])
 
 
 def compare_tab(measures: pd.DataFrame, opts: dict, names: dict[str, str]) -> None:
@@ -180,20 +190,21 @@ def compare_tab(measures: pd.DataFrame, opts: dict, names: dict[str, str]) -> No
         st.info("Pick two or more authorities to compare them.")
         return
     table = compare.compare_authorities(measures, picked)
-    shown = [c for c in ["name", "region", *model.MEASURES, *[f"{m}_diff" for m in model.MEASURES]] if c in table]
-    st.dataframe(table.set_index("code")[shown].T, width="stretch")
+    st.table(tables.compare_table(table, model.MEASURES, compare.COMPARE_MEASURES))
     m = st.selectbox("Bar chart of", list(model.MEASURES), key="compare_measure",
                      index=list(model.MEASURES).index(opts["measure"]), format_func=lambda x: model.MEASURES[x]["label"])
     st.altair_chart(charts.compare_chart(table, m, model.MEASURES[m]["label"], model.MEASURES[m]["unit"]),
                     width="stretch")
 
 
-def regions_tab(measures: pd.DataFrame) -> None:
-    table = regional.regional_concentration(measures)
-    st.markdown("Share of England's places and of its children living in homes, by region. "
-                "**North West, West Midlands and South East** hold most places. A location quotient "
-                "above 1 means the region has more places than its share of children.")
-    st.altair_chart(charts.regional_chart(table), width="stretch")
+def regions_tab(measures: pd.DataFrame, totals: pd.DataFrame) -> None:
+    table = regional.regional_concentration(measures, totals)
+    top = regional.top_regions_by_places(table)
+    st.markdown("Share of England's registered places and of its looked-after children living in "
+                f"children's homes, by region, 31 March {int(table['year'].iloc[0])}. Most places are in "
+                f"**{', '.join(top)}**. A location quotient above 1 means the region holds more "
+                "places than its share of children; below 1, fewer.")
+    st.altair_chart(charts.regional_chart(table, tuple(regional.CONCENTRATION_REGIONS)), width="stretch")
     st.dataframe(table, hide_index=True, width="stretch")
 
 
@@ -238,7 +249,7 @@ def main() -> None:
     st.session_state["compare"] = [c for c in st.session_state.get("compare", []) if c in names]
     tab_map, tab_compare, tab_regions, tab_table = st.tabs(["Map", "Compare", "Regions", "Shortfall table"])
     with tab_map:
-        left, right = st.columns([3, 2])
+        left, right = st.columns([5, 3])
         with left:
             fmap = _map(ds_key, opts["year"], opts["categories"], opts["measure"], opts["scheme"], opts["k"],
                         opts["palette"], opts["symbols"], opts["tiles"], ds, measures)
@@ -248,11 +259,11 @@ def main() -> None:
             if code in names:
                 st.session_state["authority_pick"] = code
         with right:
-            detail_panel(ds_key, ds, opts, names)
+            detail_panel(ds_key, ds, opts, measures, names)
     with tab_compare:
         compare_tab(measures, opts, names)
     with tab_regions:
-        regions_tab(measures)
+        regions_tab(measures, ds.demand_totals)
     with tab_table:
         shortfall_tab(measures, opts, sorted(set(ds.authorities["region"]) - {""}))
     with st.expander("About the data, sources and licence"):

@@ -16,7 +16,8 @@ Rules, so nothing is lost or silent:
 - rows with no geometry, or codes of Wales, Scotland or Northern Ireland, are set aside
   in the :class:`~geo.reconcile.Reconciliation` with their reason;
 - invalid geometries are repaired (``shapely.make_valid``, polygonal parts kept);
-- several rows with the same code *and* the same name are parts of one area: dissolved;
+- several rows with the same code *and* the same name are parts of one area: dissolved
+  (each such row counts as used, so ``rows_used`` can exceed the rows returned);
 - the same code under different names, non-polygon geometries or values that are not
   ONS codes are errors: every one is listed in one :class:`~geo.errors.BoundaryError`.
 
@@ -55,6 +56,7 @@ from geo.reconcile import SET_ASIDE_COLUMNS, Reconciliation
 MAX_UNZIPPED_BYTES = 500 * 1024**2  # 500 MiB: the largest ONS full-extent layers are ~150 MiB
 MAX_ZIP_RATIO = 100.0  # shapefiles compress 2-10x; 100x is a bomb
 MAX_ZIP_MEMBERS = 1000
+RATIO_FROM_BYTES = 10 * 1024**2  # small archives may be very regular text: ratio checked above 10 MiB
 READABLE = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".gml", ".kml")
 
 CODE_PATTERN = re.compile(r"^[EWSN]\d{8}$")
@@ -88,7 +90,7 @@ def safe_extract(archive: zipfile.ZipFile, dest: Path, source: str | None = None
         problems.append(Problem(f"archive holds {len(infos)} files, more than {MAX_ZIP_MEMBERS}", file=source))
     declared = sum(i.file_size for i in infos)
     packed = max(sum(i.compress_size for i in infos), 1)
-    if declared > MAX_UNZIPPED_BYTES or declared / packed > MAX_ZIP_RATIO:
+    if declared > MAX_UNZIPPED_BYTES or (declared > RATIO_FROM_BYTES and declared / packed > MAX_ZIP_RATIO):
         problems.append(Problem(
             f"archive would expand to {declared:,} bytes from {packed:,} (a 'zip bomb'?)", file=source))
     if problems:
@@ -102,7 +104,7 @@ def safe_extract(archive: zipfile.ZipFile, dest: Path, source: str | None = None
             # count real bytes: headers can lie about sizes
             while chunk := src.read(1 << 20):
                 total += len(chunk)
-                if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+                if total > MAX_UNZIPPED_BYTES or (total > RATIO_FROM_BYTES and total / packed > MAX_ZIP_RATIO):
                     raise UnsafeArchiveError(
                         f"archive expands past {total:,} bytes from {packed:,} (a 'zip bomb'?)", file=source)
                 out.write(chunk)

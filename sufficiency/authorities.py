@@ -123,8 +123,8 @@ def _name_aliases(authorities: pd.DataFrame) -> pd.DataFrame:
 
 
 def resolve_codes(codes: pd.Series, code_aliases: pd.DataFrame) -> pd.Series:
-    """Map retired same-area codes to today's (E10000023 -> E06000065 ...)."""
-    mapping = dict(zip(code_aliases["old_code"], code_aliases["code"], strict=True))
+    """Map other codes for the same area to the ones used here (E10000023 -> E06000065 ...)."""
+    mapping = dict(zip(code_aliases["alias_code"], code_aliases["code"], strict=True))
     return codes.astype("string").str.strip().str.upper().replace(mapping)
 
 

@@ -5,7 +5,7 @@ File (all built by ``scripts/build_data.py`` from the published raw files):
 =========================  ======================================================
 authorities.csv            :mod:`sufficiency.authorities` frame
 authority_changes.csv      reorganisations (written by hand, sources in data/README.md)
-code_aliases.csv           retired codes of unchanged areas -> today's codes
+code_aliases.csv           other codes of the same areas -> the codes used here
 supply.csv                 :mod:`sufficiency.supply` frame (Ofsted)
 demand.csv                 :mod:`sufficiency.demand` frame (DfE, per authority)
 demand_totals.csv          DfE's published national and regional figures
@@ -144,11 +144,15 @@ def load_user_files(base: Dataset, *, providers=None, demand=None, net_gain=None
         frames["demand"] = new_demand
         frames["demand_totals"] = totals
     if boundaries is not None:
-        from geo.boundaries import read_boundaries
+        from geo.boundaries import dissolve_to_authorities, read_boundaries
         from geo.crs import to_wgs84
+        from sufficiency.authorities import resolve_codes
 
         shapes, rec = read_boundaries(boundaries)
         reports.append(rec)
+        if shapes["code"].str.startswith("E07").any():  # a district (LAD) file: build the upper tier
+            shapes = dissolve_to_authorities(shapes)
+        shapes["code"] = resolve_codes(shapes["code"], base.code_aliases)
         frames["boundaries"] = to_wgs84(shapes)
     sources = dict(base.sources)
     for key, label in (("providers", "supply"), ("demand", "demand"), ("boundaries", "boundaries")):

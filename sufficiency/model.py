@@ -25,6 +25,8 @@ local_bed_gap_low/high  Float64, the gap's bounds from the demand bounds
 places_per_child        Float64, places / children_in_homes
 demand_note             str, why demand is missing ("" when present)
 supply_note             str, caveats on supply ("" when none)
+members                 str, ";"-joined codes of the councils counted in the row
+geometry_codes          str, ";"-joined codes of today's areas that draw the row
 ======================  =================================================================
 """
 
@@ -134,7 +136,7 @@ MEASURE_COLUMNS = [
     "year", "code", "name", "region", "homes", "places", *SECTORS.values(), "private_share", "homes_no_places",
     "children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside",
     "placed_outside_pct", "net_gain", "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high",
-    "places_per_child", "demand_note", "supply_note", "members",
+    "places_per_child", "demand_note", "supply_note", "members", "geometry_codes",
 ]
 
 
@@ -156,6 +158,7 @@ def _combine_units(frame: pd.DataFrame) -> pd.DataFrame:
         demand_note=notes,
         name=grouped["unit_name"].first(),
         members=grouped["code"].agg(lambda s: ";".join(sorted(s))),
+        geometry_codes=grouped["geometry_codes"].first(),
     )
     return out.rename_axis("code").reset_index()
 

@@ -17,28 +17,36 @@ FIRST_COLOUR = "#2166ac"
 SHARE_COLOURS = {"Places": "#1b9e77", "Children in homes": "#7570b3", "Homes": "#d95f02"}
 
 
-def trend_chart(trend: pd.DataFrame, measure: str, label: str, unit: str) -> alt.Chart:
-    """Line of one measure over the years for one authority.
+def trend_chart(trend: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """Lines of several measures over the years for one authority.
 
     Parameters
     ----------
     trend : DataFrame
-        ``year`` and ``measure`` columns (and ``<measure>_low``/``_high`` when the
-        model gives bounds, drawn as a band).
+        Long form ``[year, name, measure, value]`` (``authority_detail``'s trend):
+        one row per year and measure; ``name`` is the council that year (a
+        predecessor before a reorganisation).
+    labels : dict
+        Measure key -> legend text; only these measures are drawn, in this order.
     """
-    data = trend[[c for c in ["year", measure, f"{measure}_low", f"{measure}_high"] if c in trend.columns]]
-    data = data.astype({c: "float64" for c in data.columns if c != "year"})
-    base = alt.Chart(data).encode(x=alt.X("year:O", title="Year (31 March)"))
-    line = base.mark_line(point=True, color=FIRST_COLOUR).encode(
-        y=alt.Y(f"{measure}:Q", title=f"{label} ({unit})"),
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip(f"{measure}:Q", title=label, format=",.2f")],
+    rows = trend[trend["measure"].isin(list(labels))]
+    data = pd.DataFrame({
+        "year": rows["year"].astype(int).to_numpy(),
+        "name": rows["name"].astype(str).to_numpy(),
+        "what": rows["measure"].map(labels).to_numpy(),
+        "value": rows["value"].astype("float64").to_numpy(),
+    })
+    line = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("year:O", title="Year (31 March)"),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color("what:N", sort=list(labels.values()), title=None,
+                        scale=alt.Scale(range=["#1b9e77", "#7570b3", "#d95f02", "#666666"]),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("name:N", title="Council"),
+                 alt.Tooltip("what:N", title="Measure"), alt.Tooltip("value:Q", title="Value", format=",.1f")],
     )
-    layers = [line]
-    if f"{measure}_low" in data.columns and f"{measure}_high" in data.columns:
-        layers.insert(0, base.mark_area(opacity=0.2, color=FIRST_COLOUR).encode(
-            y=f"{measure}_low:Q", y2=f"{measure}_high:Q"))
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(y="y:Q")
-    return alt.layer(*layers, zero).properties(height=260)
+    return alt.layer(line, zero).properties(height=260)
 
 
 def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> alt.Chart:
@@ -61,12 +69,12 @@ def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> a
     ).properties(height=max(80, 34 * len(data)))
 
 
-def regional_chart(regional: pd.DataFrame) -> alt.Chart:
+def regional_chart(regional: pd.DataFrame, highlight: tuple[str, ...] = HIGHLIGHT_REGIONS) -> alt.Chart:
     """Places share against children-in-homes share per region (bars side by side).
 
     ``regional`` is :func:`sufficiency.regional.regional_concentration` output; the
-    England row is left out. North West, West Midlands and South East are named in
-    bold red: the three regions holding most places.
+    England row is left out. The ``highlight`` regions (by default North West, West
+    Midlands and South East, where most homes are) are named in bold red.
     """
     rows = regional[regional["region"] != "England"]
     long = pd.concat([
@@ -76,13 +84,13 @@ def regional_chart(regional: pd.DataFrame) -> alt.Chart:
         if col in rows.columns
     ], ignore_index=True)
     order = list(rows.sort_values("places_share", ascending=False)["region"].astype(str))
-    long["highlight"] = long["region"].isin(HIGHLIGHT_REGIONS).map({True: "highlighted", False: "other"})
+    long["highlight"] = long["region"].isin(highlight).map({True: "highlighted", False: "other"})
     bars = alt.Chart(long).mark_bar().encode(
         y=alt.Y("region:N", sort=order, title=None,
                 axis=alt.Axis(labelColor=alt.expr(
-                    f"indexof({list(HIGHLIGHT_REGIONS)!r}, datum.value) >= 0 ? '{HIGHLIGHT_COLOUR}' : '{OTHER_COLOUR}'"),
+                    f"indexof({list(highlight)!r}, datum.value) >= 0 ? '{HIGHLIGHT_COLOUR}' : '{OTHER_COLOUR}'"),
                     labelFontWeight=alt.expr(
-                    f"indexof({list(HIGHLIGHT_REGIONS)!r}, datum.value) >= 0 ? 'bold' : 'normal'"))),
+                    f"indexof({list(highlight)!r}, datum.value) >= 0 ? 'bold' : 'normal'"))),
         yOffset="what:N",
         x=alt.X("share:Q", title="Share of England", axis=alt.Axis(format="%")),
         color=alt.Color("what:N", scale=alt.Scale(domain=list(SHARE_COLOURS)[:2],

@@ -13,7 +13,7 @@ frame         columns used
 boundaries    code (ONS 9-char), name, geometry (polygons, EPSG:4326 longitude/latitude)
 measures      code, name, region, places, children_in_homes, children_in_homes_low,
               children_in_homes_high, local_bed_gap, demand_note, and the mapped measure
-regions       region, geometry (EPSG:4326)
+regions       region (or region_name), geometry (EPSG:4326)
 points        code, easting, northing (British National Grid EPSG:27700, metres):
               one representative point per authority, never a home's location
 ============  =========================================================================
@@ -192,11 +192,11 @@ def legend_html(classes: Classes, title: str, unit: str, missing_label: str | No
 
 _LEGEND_CSS = """<style>
 .leaflet-container { background: #f4f6f8; }
-.sufficiency-legend { background: rgba(255,255,255,0.93); padding: 8px 10px; font: 13px/1.35 sans-serif;
-  color: #111; border: 1px solid #999; border-radius: 4px; max-width: 240px; }
+.sufficiency-legend { background: rgba(255,255,255,0.93); padding: 6px 8px; font: 12px/1.3 sans-serif;
+  color: #111; border: 1px solid #999; border-radius: 4px; max-width: 185px; }
 .sufficiency-legend .legend-title { font-weight: bold; }
 .sufficiency-legend .legend-unit { color: #444; margin-bottom: 4px; }
-.sufficiency-legend .swatch { display: inline-block; width: 18px; height: 12px; margin-right: 6px;
+.sufficiency-legend .swatch { display: inline-block; width: 16px; height: 11px; margin-right: 5px;
   border: 1px solid #777; vertical-align: middle; }
 .sufficiency-legend .note { margin-top: 4px; color: #333; }
 .sufficiency-tip td, .sufficiency-tip th { padding: 0 4px; text-align: left; }
@@ -208,7 +208,7 @@ class Legend(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        var {{ this.get_name() }} = L.control({position: "topright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "sufficiency-legend");
             div.innerHTML = {{ this.body|tojson }};
@@ -293,8 +293,10 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
     layer = folium.GeoJson(
         data,
         name="Authorities",
+        # per-feature class "la-<code>" lets a test or a screen reader script find one authority
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE_COLOUR,
-                                  "weight": 0.7, "fillOpacity": 0.85},
+                                  "weight": 0.7, "fillOpacity": 0.85,
+                                  "className": f"{AUTHORITY_CLASS} la-{f['properties']['code']}"},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True),
         className=AUTHORITY_CLASS,
@@ -304,7 +306,8 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
 
 def region_layer(regions: gpd.GeoDataFrame) -> folium.GeoJson:
     """Region outlines drawn over the authorities; not clickable (clicks go through)."""
-    props = pd.DataFrame({"region": regions["region"].astype(str).map(html.escape)})
+    name_col = "region" if "region" in regions.columns else "region_name"
+    props = pd.DataFrame({"region": regions[name_col].astype(str).map(html.escape).to_numpy()})
     geo = json.loads(regions[["geometry"]].to_json(drop_id=True))
     for feature, rec in zip(geo["features"], props.to_dict("records"), strict=True):
         feature["properties"] = rec

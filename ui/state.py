@@ -43,8 +43,8 @@ def _first(value: str | Sequence[str] | None) -> str:
 
 
 def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[int], measures: Sequence[str],
-                codes: Collection[str], regions: Collection[str], default_measure: str | None = None
-                ) -> tuple[ViewState, list[str]]:
+                codes: Collection[str], regions: Collection[str], default_measure: str | None = None,
+                default_year: int | None = None) -> tuple[ViewState, list[str]]:
     """Read the view from query parameters, checking each value.
 
     Parameters
@@ -52,7 +52,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[in
     params : mapping
         Query parameters (``st.query_params`` or a plain dict).
     years : sequence of int
-        Years the data has; the latest is the default.
+        Years the data has; ``default_year`` (or the latest) is the default.
     measures : sequence of str
         Measure keys; ``default_measure`` (or the first) is the default.
     codes : collection of str
@@ -68,7 +68,7 @@ def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[in
     notes: list[str] = []
     if not years or not measures:
         raise ValueError("parse_state needs at least one year and one measure")
-    year = max(years)
+    year = default_year if default_year in years else max(years)
     raw_year = _first(params.get("year"))
     if raw_year:
         if raw_year.isdigit() and int(raw_year) in years:

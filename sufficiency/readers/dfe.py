@@ -36,7 +36,8 @@ old_code (``geog_c``), name (``geog_n``), then every numeric column as published
 (e.g. ``CLA_Mar2017``, ``CLA_Secure``, ``CLA_Ores``; meanings in
 ``SFR50_2017_MetaData.txt``) as Int64 with a ``<col>_marker`` column, and source_row.
 
-Rows set aside: "blank row", "unknown geographic level: <value>", "year not
+Rows set aside: "blank row", "more cells than the header (an unquoted comma?)",
+"unknown geographic level: <value>", "year not
 understood", and any bad number ("not a number in <column>", "negative value in
 <column>", ...).
 """
@@ -75,6 +76,7 @@ SFR_IDS = {
     "name": ("geog_n",),
 }
 SFR_NOT_NUMERIC = {"la_order", "source_row"}
+SHIFTED = "more cells than the header (an unquoted comma?)"
 
 
 def _blank_rows(table: RawTable) -> pd.DataFrame:
@@ -83,7 +85,12 @@ def _blank_rows(table: RawTable) -> pd.DataFrame:
 
 def _finish(table: RawTable, frame: pd.DataFrame, drop: pd.Series, parts: list[pd.DataFrame]
             ) -> tuple[pd.DataFrame, Reconciliation]:
-    parts = [_blank_rows(table), *parts]
+    rows = frame["source_row"]
+    shifted = rows.isin(list(table.extra_cells))
+    drop = drop | shifted
+    shifted_rows = pd.DataFrame({"row": rows[shifted].to_numpy(), "column": "", "reason": SHIFTED,
+                                 "value": rows[shifted].map(table.extra_cells).to_numpy()})
+    parts = [_blank_rows(table), shifted_rows, *parts]
     nonempty = [p for p in parts if len(p)]
     set_aside = (pd.concat(nonempty, ignore_index=True) if nonempty else pd.DataFrame(columns=SET_ASIDE_COLUMNS))
     set_aside = (set_aside[SET_ASIDE_COLUMNS].drop_duplicates("row", keep="first")

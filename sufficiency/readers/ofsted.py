@@ -48,8 +48,9 @@ Provision types found in the real files (2015, 2019-2025) and how they map:
 
 Matching ignores case, curly apostrophes and extra spaces.
 
-Rows set aside (first reason that applies): "blank row", "provision type out of
-scope: <type>", "not active: <status>" (e.g. Suspended; only "Active" is kept),
+Rows set aside (first reason that applies): "blank row", "more cells than the header
+(an unquoted comma?)" (the row's values are shifted, so none can be trusted),
+"provision type out of scope: <type>", "not active: <status>" (e.g. Suspended; only "Active" is kept),
 "no local authority", "places missing", "places not a number" (or "places negative
 value", "places absurd value (more than 2,000)", "places not a whole number"),
 "duplicate URN".
@@ -106,6 +107,7 @@ NORTH_EAST_LAS = {
     "newcastle upon tyne", "north tyneside", "northumberland", "redcar and cleveland",
     "south tyneside", "stockton-on-tees", "sunderland",
 }
+SHIFTED = "more cells than the header (an unquoted comma?)"
 MAX_PLACES = 2000  # the largest residential special schools have a few hundred places
 MERGED_REGION = "north east, yorkshire and the humber"
 YEAR_PATTERNS = (re.compile(r"(?:as at|at)\s+(?:31\s+)?march\s+((?:19|20)\d\d)", re.I),
@@ -185,8 +187,9 @@ def read_ofsted_providers(
     category, as_home = _category(df["provision_type"])
     status = _key(df["status"])
 
-    out_scope = category.isin(["", "nan"]) | category.isna()
-    inactive = ~out_scope & (status != "active")
+    shifted = df["source_row"].isin(list(table.extra_cells))
+    out_scope = ~shifted & (category.isin(["", "nan"]) | category.isna())
+    inactive = ~shifted & ~out_scope & (status != "active")
     no_la = ~out_scope & ~inactive & (df["la_name"] == "")
     places_published = "places" in df
     places_text = df.get("places", pd.Series("", index=df.index, dtype="str"))
@@ -201,7 +204,7 @@ def read_ofsted_providers(
         places = pd.Series(pd.NA, index=df.index, dtype="Int64")
         bad_places = no_places = pd.Series(False, index=df.index)
         place_reason = pd.Series("", index=df.index, dtype="str")
-    earlier = out_scope | inactive | no_la
+    earlier = shifted | out_scope | inactive | no_la
     missing_places = ~earlier & no_places
     bad_places = ~earlier & ~no_places & bad_places
     eligible = ~(earlier | missing_places | bad_places)
@@ -211,6 +214,7 @@ def read_ofsted_providers(
     st = df["status"].mask(df["status"] == "", "(blank)")
     parts = [
         pd.DataFrame({"row": table.blank_rows, "column": "", "reason": "blank row", "value": ""}),
+        _reason_rows(df, shifted, "", SHIFTED, df["source_row"].map(table.extra_cells)),
         _reason_rows(df, out_scope, "Provision type", "provision type out of scope: " + pt, df["provision_type"]),
         _reason_rows(df, inactive, "Registration status", "not active: " + st, df["status"]),
         _reason_rows(df, no_la, "Local authority", "no local authority", df["la_name"]),

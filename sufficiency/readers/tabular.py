@@ -16,11 +16,20 @@ frame         every data row below the header, all cells as stripped text
               is still one row)
 header_row    1-based row of the header
 title_lines   text of the rows above the header (titles, notes, group labels)
-encoding      "utf-8", "utf-8-sig" (byte-order mark), "cp1252" or "xlsx"
+encoding      "utf-8", "utf-8-sig" (byte-order mark), "utf-16" (Excel's
+              "Unicode text"), "cp1252" or "xlsx"
 delimiter     ",", ";", "\\t" (``None`` for Excel)
 blank_rows    1-based rows below the header that are entirely empty (not in
               ``frame``; readers set them aside as "blank row")
+extra_cells   1-based row -> text of the non-empty cells beyond the header's
+              last column (in ``frame``, cut to the header's width; readers set
+              them aside: an unquoted comma has shifted the row's values)
 ============  ==============================================================
+
+Refused with :class:`~geo.errors.FileFormatError` (never a traceback): binary files
+(NUL bytes; PDF, images, old .xls), a byte-order mark followed by bytes that are not
+UTF-8, a quoted cell that is never closed, and .xlsx archives that would expand to an
+implausible size (:class:`~geo.errors.UnsafeArchiveError`).
 
 Markers (value becomes missing, the marker is kept in a ``<col>_marker`` column):
 
@@ -42,6 +51,7 @@ import csv
 import io
 import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +66,7 @@ from sufficiency.errors import (
     FileFormatError,
     MissingColumnError,
     Problem,
+    UnsafeArchiveError,
 )
 
 MARKERS: dict[str, str] = {
@@ -72,6 +83,17 @@ MARKERS: dict[str, str] = {
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 40
+MAX_XLSX_UNZIPPED_BYTES = 1024**3  # 1 GiB of sheet XML is far beyond any published table
+MAX_XLSX_RATIO = 200.0  # sheet XML compresses 5-30x; 200x above 20 MiB is a zip bomb
+XLSX_RATIO_FROM_BYTES = 20 * 1024**2
+BINARY_SIGNATURES = {
+    b"\xd0\xcf\x11\xe0": "an old Excel 97-2003 (.xls) workbook: save it as .xlsx or CSV",
+    b"%PDF": "a PDF document, not a table: download the CSV or .xlsx version",
+    b"\x89PNG": "a PNG image, not a table",
+    b"\xff\xd8\xff": "a JPEG image, not a table",
+    b"GIF8": "a GIF image, not a table",
+    b"\x1f\x8b": "a gzip archive: unpack it first",
+}
 Source = str | os.PathLike | bytes | BinaryIO
 
 
@@ -86,6 +108,7 @@ class RawTable:
     encoding: str = "utf-8"
     delimiter: str | None = ","
     blank_rows: list[int] = field(default_factory=list)
+    extra_cells: dict[int, str] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -117,12 +140,20 @@ def _read_bytes(source: Source) -> bytes:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM) or else cp1252.
+    """Decode bytes as UTF-16 (with BOM), UTF-8 (with or without BOM) or else cp1252.
 
     Returns
     -------
-    (text, encoding) : encoding is "utf-8-sig", "utf-8" or "cp1252".
+    (text, encoding) : encoding is "utf-16", "utf-8-sig", "utf-8" or "cp1252".
+
+    Raises
+    ------
+    UnicodeDecodeError
+        Bytes that start with a UTF-8 byte-order mark but are not UTF-8 (a file
+        pasted together from two encodings): guessing would garble names silently.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
@@ -132,8 +163,38 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _rows_from_text(text: str, delimiter: str) -> list[list[str]]:
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+def _decode_text(raw: bytes, file: str) -> tuple[str, str]:
+    """:func:`decode`, refusing binary files with a sentence that says what the file is."""
+    for magic, what in BINARY_SIGNATURES.items():
+        if raw.startswith(magic):
+            raise FileFormatError(f"this is {what}", file=file)
+    try:
+        text, encoding = decode(raw)
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"the file starts with a UTF-8 byte-order mark but byte {exc.start + 3:,} is not UTF-8 "
+            "(mixed encodings?): save it again as CSV UTF-8", file=file) from exc
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileFormatError("the file holds binary data (NUL bytes), not comma separated text",
+                              file=file, row=line)
+    return text, encoding
+
+
+def _rows_from_text(text: str, delimiter: str) -> tuple[list[list[str]], tuple[int, str] | None]:
+    """Rows split on ``delimiter``, and (line, message) of the first quoting error, if any.
+
+    Parsed leniently, then checked strictly: a quote that is never closed would otherwise
+    swallow the rest of the file into one cell without a word.
+    """
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as exc:
+        return rows, (strict.line_num, str(exc))
+    return rows, None
 
 
 def _cell_text(v: object) -> str:
@@ -144,9 +205,24 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
+def _check_xlsx_archive(raw: bytes, file: str) -> None:
+    """Refuse an .xlsx whose parts would expand to an implausible size (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise FileFormatError("not a readable Excel workbook (a damaged zip archive)", file=file) from exc
+    declared = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if declared > MAX_XLSX_UNZIPPED_BYTES or (declared > XLSX_RATIO_FROM_BYTES and declared / packed > MAX_XLSX_RATIO):
+        raise UnsafeArchiveError(
+            f"the workbook would expand to {declared:,} bytes from {packed:,} (a 'zip bomb'?)", file=file)
+
+
 def _rows_from_xlsx(raw: bytes, sheet: str | None, file: str) -> list[list[str]]:
     import openpyxl
 
+    _check_xlsx_archive(raw, file)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad workbook
@@ -219,18 +295,22 @@ def read_table(
         rows, encoding, delim = _rows_from_xlsx(raw, sheet, file), "xlsx", None
         hdr, found = _find_header(rows, required)
     else:
-        text, encoding = decode(raw)
-        hdr, found, rows, delim = -1, {}, [], ","
+        text, encoding = _decode_text(raw, file)
+        hdr, found, rows, delim, quoting = -1, {}, [], ",", None
         for d in DELIMITERS:
-            r = _rows_from_text(text, d)
+            r, q = _rows_from_text(text, d)
             h, f = _find_header(r, required)
             if len(f) > len(found) or not rows:
-                hdr, found, rows, delim = h, f, r, d
+                hdr, found, rows, delim, quoting = h, f, r, d, q
         if max((len(r) for r in rows), default=0) <= 1:
             raise FileFormatError(
                 "the file could not be split into columns (expected comma, semicolon or tab separated values)",
                 file=file,
             )
+        if quoting is not None:
+            raise FileFormatError(
+                f"broken quoting ({quoting[1]}): a quoted cell is never closed or has text after its "
+                "closing quote, so the rows below it cannot be told apart", file=file, row=quoting[0])
     if len(found) < len(required):
         missing = [c for c in required if c not in found]
         header = rows[hdr] if hdr >= 0 else (rows[0] if rows else [])
@@ -270,6 +350,8 @@ def _build(file: str, rows: list[list[str]], hdr: int, header: list[str], found:
     lines = np.arange(hdr + 2, hdr + 2 + len(body))
     padded = [(r + [""] * width)[:width] for r in body]
     blank = np.array([not any(c.strip() for c in r) for r in body], dtype=bool)
+    extra = {int(line): ", ".join(c.strip() for c in r[width:] if c.strip())
+             for line, r in zip(lines, body, strict=True) if len(r) > width and any(c.strip() for c in r[width:])}
     if not body or blank.all():
         raise EmptyFileError("the file has a header but no data rows", file=file, row=hdr + 1)
     names = [h if h else f"column_{i + 1}" for i, h in enumerate(header)]
@@ -284,7 +366,7 @@ def _build(file: str, rows: list[list[str]], hdr: int, header: list[str], found:
     titles = [", ".join(c.strip() for c in r if c.strip()) for r in rows[:hdr]]
     return RawTable(file=file, frame=frame.reset_index(drop=True), header_row=hdr + 1,
                     title_lines=[t for t in titles if t], encoding=encoding, delimiter=delim,
-                    blank_rows=[int(x) for x in lines[blank]])
+                    blank_rows=[int(x) for x in lines[blank]], extra_cells=extra)
 
 
 def _split_markers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
