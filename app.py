@@ -56,12 +56,11 @@ def _all_years(key: str, categories: tuple[str, ...], _ds) -> pd.DataFrame:
     return model.measures_all_years(_ds, categories)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Drawing the map…")
-def _map(key: str, year: int, categories: tuple[str, ...], measure: str, scheme: str, k: int, palette: str,
-         symbols: bool, tiles: bool, _ds, _measures_frame):
-    return umap.choropleth_map(_ds.boundaries, _measures_frame, measure, model.MEASURES[measure],
-                               scheme=scheme, k=k, palette=palette, regions=_ds.regions, points=_ds.points,
-                               show_symbols=symbols, tiles=tiles)
+def _map(ds: sdata.Dataset, measures: pd.DataFrame, opts: dict):
+    # built fresh each run (~0.2 s): folium maps change when rendered, so they are not cached
+    return umap.choropleth_map(ds.boundaries, measures, opts["measure"], model.MEASURES[opts["measure"]],
+                               scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=ds.regions,
+                               points=ds.points, show_symbols=opts["symbols"], tiles=opts["tiles"])
 
 
 def dataset() -> tuple[str, sdata.Dataset]:
@@ -251,8 +250,7 @@ def main() -> None:
     with tab_map:
         left, right = st.columns([5, 3])
         with left:
-            fmap = _map(ds_key, opts["year"], opts["categories"], opts["measure"], opts["scheme"], opts["k"],
-                        opts["palette"], opts["symbols"], opts["tiles"], ds, measures)
+            fmap = _map(ds, measures, opts)
             result = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
                                returned_objects=["last_active_drawing", "last_object_clicked"])
             code = clicked_code(result)

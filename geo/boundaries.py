@@ -127,7 +127,8 @@ def _read_layer(src: str | Path | IO[bytes], layer: str | None, source: str) -> 
                 return pyogrio.read_dataframe(layers[0], layer=layer)
         return pyogrio.read_dataframe(io.BytesIO(data) if data is not None else src, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise FileFormatError(f"the file cannot be read as a boundary layer: {exc}", file=source) from exc
+        raise FileFormatError("the file cannot be read as a boundary layer (expected GeoJSON, GeoPackage, "
+                              "Shapefile, or a zip holding one)", file=source) from exc
 
 
 def _looks_like_codes(values: pd.Series) -> bool:

@@ -3,6 +3,8 @@
 Every check raises :class:`geo.errors.CRSError` with a sentence a user can act on:
 
 - a layer with no CRS (unless the caller says what to assume);
+- a layer declared in degrees whose numbers are outside -180..180 / -90..90 (metres
+  in a GeoJSON with no ``crs`` member, which readers take as WGS84);
 - longitude/latitude given in the wrong order (y in -8..2 and x in 49..56 degrees),
   unless ``fix_swapped=True``;
 - a layer whose bounds, once in EPSG:27700, do not overlap England's.
@@ -36,9 +38,24 @@ def _swap_xy(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _check_england(gdf: gpd.GeoDataFrame, source: str | None) -> None:
-    if gdf.empty:
+def _check_degrees(gdf: gpd.GeoDataFrame, source: str | None) -> None:
+    """Refuse a layer declared in degrees whose numbers cannot be degrees (metres, say)."""
+    present = gdf.geometry.values[~(shapely.is_missing(gdf.geometry.values) | shapely.is_empty(gdf.geometry.values))]
+    if len(present) == 0:
         return
+    minx, miny, maxx, maxy = shapely.total_bounds(present)
+    if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+        raise CRSError(
+            f"the file says its coordinates are longitude/latitude degrees, but they reach {maxx:,.0f}, "
+            f"{maxy:,.0f}: they look like metres (British National Grid?); save the file with its real "
+            "coordinate reference system",
+            file=source,
+        )
+
+
+def _check_england(gdf: gpd.GeoDataFrame, source: str | None) -> None:
+    if gdf.empty or (shapely.is_missing(gdf.geometry.values) | shapely.is_empty(gdf.geometry.values)).all():
+        return  # nothing to place: the caller reports the missing geometries
     minx, miny, maxx, maxy = gdf.total_bounds
     ex0, ey0, ex1, ey1 = ENGLAND_BNG_BOUNDS
     if not np.isfinite([minx, miny, maxx, maxy]).all() or maxx < ex0 or minx > ex1 or maxy < ey0 or miny > ey1:
@@ -89,6 +106,8 @@ def to_bng(
             )
         gdf = gdf.set_crs(assume)
     crs = CRS.from_user_input(gdf.crs)
+    if crs.is_geographic:
+        _check_degrees(gdf, source)
     if crs.is_geographic and _looks_swapped(gdf):
         if not fix_swapped:
             raise CRSError(

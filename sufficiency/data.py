@@ -13,6 +13,7 @@ authorities.geojson        authority polygons, EPSG:4326, [code, name]
 regions.geojson            the nine regions, EPSG:4326, [region]
 authority_points.csv       representative point per authority, BNG metres
 reconciliation.csv         rows read / used / set aside, per raw file and reason
+provider_authorities.csv   Ofsted URN -> authority code, category, last year registered
 =========================  ======================================================
 """
 
@@ -50,6 +51,7 @@ class Dataset:
     regions: gpd.GeoDataFrame | None = None
     points: pd.DataFrame | None = None
     reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    providers: pd.DataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,6 +85,7 @@ def load_embedded(data_dir: Path | None = None, *, geometry: bool = True) -> Dat
         regions=regions,
         points=points,
         reconciliation=_csv(d / "reconciliation.csv"),
+        providers=_csv(d / "provider_authorities.csv") if (d / "provider_authorities.csv").exists() else None,
         sources={"supply": "Ofsted providers (embedded)", "demand": "DfE FOI 2024-0040813 (embedded)",
                  "boundaries": "derived from the ONS Postcode Directory (embedded)"},
     )

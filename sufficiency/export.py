@@ -33,8 +33,12 @@ RULES = {
     "round10": "round10: child counts rounded to the nearest 10",
 }
 CHILD_COUNTS = ["children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside", "net_gain",
-                "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high", "children", "allocated"]
-CHILD_DERIVED = ["placed_outside_pct", "places_per_child", "share_within_20_miles"]
+                "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high", "children", "allocated", "placements",
+                "with_distance", "over_20_miles", "outside_la", "within_20_miles", "unplaced"]
+CHILD_DERIVED = ["placed_outside_pct", "places_per_child", "share_within_20_miles", "share_over_20_miles",
+                 "share_outside_la", "median_distance_km", "median_distance_miles"]
+#: Counts whose smallness makes every child figure in the row disclosive.
+ROW_TRIGGERS = ["children_in_homes", "placed_outside", "children", "placements", "with_distance"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -66,7 +70,7 @@ def _suppress(out: pd.DataFrame, counts: list[str], derived: list[str]) -> pd.Da
 
     children = out["children_in_homes"].astype("Float64") if "children_in_homes" in out else None
     row_hit = pd.Series(False, index=out.index)
-    for col in ("children_in_homes", "placed_outside", "children"):
+    for col in ROW_TRIGGERS:
         if col in out:
             row_hit |= small(col)
     if children is not None and "placed_outside" in out:

@@ -60,7 +60,15 @@ MEASURES: dict[str, dict] = {
     "homes": {"label": "Children's homes", "unit": "homes", "diverging": False},
     "places": {"label": "Registered places", "unit": "places", "diverging": False},
     "children_in_homes": {"label": "Looked-after children in children's homes", "unit": "children", "diverging": False},
+    "sufficiency_radius_km": {"label": "Sufficiency radius (straight line)", "unit": "km", "diverging": False,
+                              "distance_method": "straight line"},
+    "access_index": {"label": "Places within 20 miles per child, allowing for competition (2SFCA, straight line)",
+                     "unit": "places per child", "diverging": False, "distance_method": "straight line"},
+    "optimal_share_within_20_miles": {"label": "Best achievable share within 20 miles (optimal allocation, straight line)",
+                                      "unit": "share", "diverging": False, "distance_method": "straight line"},
 }
+#: Measures that need :func:`sufficiency.access.access_measures` joined on.
+ACCESS_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 
 COUNT_COLUMNS = ["homes", "homes_no_places", "places", *SECTORS.values(), "placed_outside",
                  "children_in_homes", "children_in_homes_low", "children_in_homes_high", "net_gain"]

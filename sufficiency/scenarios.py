@@ -74,6 +74,9 @@ def apply_scenario(authorities: pd.DataFrame, changes: Iterable[tuple[str, float
         raise BadValueError(problems=negative)
     changed = delta.to_numpy() != 0
     out["places"] = np.where(changed, after, out["places"].to_numpy(dtype="float64", na_value=np.nan))
+    if "places_offered" in out.columns:  # opened places are vacancies: all offered; closures come off too
+        offered = pd.to_numeric(out["places_offered"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+        out["places_offered"] = np.maximum(offered + delta.to_numpy(), 0)
     if "local_bed_gap" in out.columns:
         out["local_bed_gap"] = pd.to_numeric(out["children_in_homes"], errors="coerce") - out["places"]
     return out
@@ -82,7 +85,9 @@ def apply_scenario(authorities: pd.DataFrame, changes: Iterable[tuple[str, float
 def _measures(authorities: pd.DataFrame) -> pd.DataFrame:
     places = pd.to_numeric(authorities["places"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     demand = pd.to_numeric(authorities["children_in_homes"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    _, summary = optimal_allocation(authorities)
+    # The allocation uses the places offered to children (see sufficiency.access) where given.
+    offered = authorities.assign(places=authorities["places_offered"]) if "places_offered" in authorities else authorities
+    _, summary = optimal_allocation(offered)
     radius = sufficiency_radius(authorities)
     return pd.DataFrame({
         "places": places,

@@ -17,7 +17,8 @@ def test_rebuild_reproduces_the_committed_tables(tmp_path):
     for name in ("authority_changes.csv", "code_aliases.csv"):
         (tmp_path / name).write_bytes((ROOT / "data" / name).read_bytes())
     build(RAW, tmp_path)
-    for name in ("authorities.csv", "supply.csv", "demand.csv", "demand_totals.csv", "reconciliation.csv"):
+    for name in ("authorities.csv", "supply.csv", "demand.csv", "demand_totals.csv", "reconciliation.csv",
+                 "provider_authorities.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
 
 

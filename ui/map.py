@@ -199,7 +199,11 @@ _LEGEND_CSS = """<style>
 .sufficiency-legend .swatch { display: inline-block; width: 16px; height: 11px; margin-right: 5px;
   border: 1px solid #777; vertical-align: middle; }
 .sufficiency-legend .note { margin-top: 4px; color: #333; }
-.sufficiency-tip td, .sufficiency-tip th { padding: 0 4px; text-align: left; }
+.leaflet-tooltip { font: 12px/1.3 sans-serif; padding: 4px 6px; }
+.sufficiency-tip { font: 12px/1.3 sans-serif; }
+.sufficiency-tip table { border-collapse: collapse; margin: 2px 0; }
+.sufficiency-tip td, .sufficiency-tip th { padding: 0 6px 0 0; font-size: 12px; text-align: left; border: 0; }
+.sufficiency-tip th { font-weight: normal; color: #444; }
 </style>"""
 
 

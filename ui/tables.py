@@ -10,7 +10,7 @@ import pandas as pd
 from ui.map import format_number
 
 EXTRA_LABELS = {
-    "placed_outside": ("Children in homes placed outside the authority", "children"),
+    "placed_outside": ("Children in homes placed outside the authority (number)", "children"),
     "private_share": ("Share of places run privately", "fraction 0–1"),
 }
 DETAIL_ROWS = ["homes", "places", "children_in_homes", "placed_outside", "placed_outside_pct", "net_gain",

@@ -64,6 +64,7 @@ from sufficiency.errors import (
     DuplicateColumnError,
     EmptyFileError,
     FileFormatError,
+    InputError,
     MissingColumnError,
     Problem,
     UnsafeArchiveError,
@@ -130,11 +131,14 @@ def source_name(source: Source, name: str | None = None) -> str:
     return str(getattr(source, "name", "") and Path(source.name).name or "uploaded file")
 
 
-def _read_bytes(source: Source) -> bytes:
+def _read_bytes(source: Source, file: str) -> bytes:
     if isinstance(source, bytes):
         return source
     if isinstance(source, (str, os.PathLike)):
-        return Path(source).read_bytes()
+        path = Path(source)
+        if not path.is_file():
+            raise InputError("file not found" if not path.exists() else "this is a folder, not a file", file=file)
+        return path.read_bytes()
     data = source.read()
     return data.encode("utf-8") if isinstance(data, str) else data
 
@@ -288,7 +292,7 @@ def read_table(
     EmptyFileError, FileFormatError, MissingColumnError, DuplicateColumnError
     """
     file = source_name(source, name)
-    raw = _read_bytes(source)
+    raw = _read_bytes(source, file)
     if not raw.strip():
         raise EmptyFileError("the file is empty", file=file)
     if raw[:4] == b"PK\x03\x04":
@@ -313,7 +317,10 @@ def read_table(
                 "closing quote, so the rows below it cannot be told apart", file=file, row=quoting[0])
     if len(found) < len(required):
         missing = [c for c in required if c not in found]
-        header = rows[hdr] if hdr >= 0 else (rows[0] if rows else [])
+        if hdr < 0:  # nothing matched: show the widest of the first rows, most likely the header
+            widths = [sum(1 for c in r if c.strip()) for r in rows[:HEADER_SEARCH_ROWS]]
+            hdr = widths.index(max(widths)) if widths else -1
+        header = rows[hdr] if hdr >= 0 else []
         seen = ", ".join(repr(normalise_name(c)) for c in header if normalise_name(c))
         raise MissingColumnError(
             problems=[Problem(f"required column missing: {c!r} (accepted names: "

@@ -1,0 +1,139 @@
+"""The app in a real headless Chromium with no internet.
+
+Proves the steps a new user takes: the England map draws (one shape per
+authority, Leaflet served by the app itself, no request leaves the machine), a
+click on an authority opens its detail, a comparison with two more authorities
+shows their figures and differences, and the shortfall CSV downloads with the same
+bytes as :func:`sufficiency.export.export_csv` for the same filters. A link with
+the view in its query string restores it.
+
+Skips (with the reason) when Chromium or Playwright is missing; see conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sufficiency import compare, data, export, model, shortfall
+from ui.map import format_number
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+YEAR = 2024
+KENT, MEDWAY, SURREY = "E10000016", "E06000035", "E10000030"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return data.load_embedded()
+
+
+@pytest.fixture(scope="module")
+def measures(ds):
+    return model.authority_measures(ds, YEAR)
+
+
+def open_map(page, url: str):
+    """Load the app and wait until the map has drawn and stopped moving (fitBounds, layout)."""
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.authority-shape").first.wait_for(timeout=60_000)
+    kent, before = frame.locator(f"path.la-{KENT}"), None
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        now = kent.bounding_box()
+        if now is not None and now == before:
+            break
+        before = now
+    return frame
+
+
+def test_map_draws_every_authority_offline(offline_page, app_url, ds, tmp_path):
+    frame = open_map(offline_page, app_url)
+    assert frame.locator("path.authority-shape").count() == len(ds.boundaries) == 153
+    codes = frame.locator("path.authority-shape").evaluate_all(
+        "ps => ps.map(p => [...p.classList].find(c => c.startsWith('la-')).slice(3))")
+    assert sorted(codes) == sorted(ds.boundaries["code"])
+    legend = frame.locator(".sufficiency-legend")
+    assert "Local bed gap" in legend.inner_text() and "places" in legend.inner_text()
+    assert legend.locator(".swatch").count() >= 4
+    # Leaflet came from the app; nothing was fetched (or even tried) elsewhere
+    assert frame.locator("body").evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.4"
+    assert offline_page.blocked == []
+    offline_page.screenshot(path=tmp_path / "map.png", full_page=True)
+    assert (tmp_path / "map.png").stat().st_size > 50_000
+
+
+def test_hover_shows_escaped_tooltip_and_click_opens_detail(offline_page, app_url, measures):
+    frame = open_map(offline_page, app_url)
+    kent = frame.locator(f"path.la-{KENT}")
+    kent.hover()
+    tip = frame.locator(".leaflet-tooltip").filter(has_text="Kent")
+    tip.wait_for()
+    assert "Region\tSouth East" in tip.inner_text()
+    assert f"Places\t{format_number(measures.set_index('code').loc[KENT, 'places'])}" in tip.inner_text()
+    kent.click()
+    offline_page.get_by_role("heading", name="Kent").wait_for(timeout=30_000)
+    row = measures.set_index("code").loc[KENT]
+    table = offline_page.locator('[data-testid="stTable"]').first.inner_text()
+    assert f"Local bed gap (children in homes − local places)\t{format_number(row['local_bed_gap'])}" in table
+    assert f"Registered places\t{format_number(row['places'])}" in table
+    assert re.search(r"Rank by local bed gap in England\t\d+ of \d+", table)
+    assert offline_page.locator('[data-testid="stVegaLiteChart"]').first.is_visible()  # trend chart
+    assert f"la={KENT}" in offline_page.url  # the view is in the link
+    assert offline_page.blocked == []
+
+
+def _pick(page, label: str, name: str) -> None:
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").click()
+    box.locator("input").fill(name)
+    page.keyboard.press("Enter")
+    box.get_by_text(name, exact=True).wait_for()
+    page.keyboard.press("Escape")
+
+
+def test_compare_three_authorities(offline_page, app_url, measures):
+    open_map(offline_page, f"{app_url}/?year={YEAR}&la={KENT}")
+    offline_page.get_by_role("heading", name="Kent").wait_for()  # restored from the link
+    offline_page.get_by_role("button", name="Add to comparison").click()
+    offline_page.get_by_role("tab", name="Compare").click()
+    _pick(offline_page, "Authorities to compare", "Medway")
+    _pick(offline_page, "Authorities to compare", "Surrey")
+    table = offline_page.locator('[data-testid="stTable"]').filter(has_text="difference from Kent")
+    table.wait_for(timeout=30_000)
+    text = table.inner_text()
+    expected = compare.compare_authorities(measures, [KENT, MEDWAY, SURREY])
+    assert "Kent (E10000016)\tMedway (E06000035)\tSurrey (E10000030)" in text
+    gaps = "\t".join(format_number(v) for v in expected["local_bed_gap_diff"])
+    assert f"difference from Kent\t{gaps}" in text.replace("Local bed gap (children in homes − local places): ", "")
+    chart = offline_page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True)
+    assert chart.count() >= 1
+    offline_page.wait_for_function(f"() => location.search.includes('compare={KENT}%2C{MEDWAY}%2C{SURREY}')")
+
+
+def test_shortfall_csv_download_matches_export(offline_page, app_url, measures, tmp_path):
+    open_map(offline_page, f"{app_url}/?year={YEAR}&region=North+West")
+    offline_page.get_by_role("tab", name="Shortfall table").click()
+    button = offline_page.get_by_role("button", name="Download CSV")
+    with offline_page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == f"shortfall_{YEAR}_north_west.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    expected = export.export_csv(shortfall.shortfall_table(measures, "North West"))
+    assert path.read_bytes() == expected
+    lines = expected.decode().splitlines()
+    assert len(lines) > 20 and all("North West" in line for line in lines if line.startswith(("1,", "2,")))
+    cli = [sys.executable, "-m", "sufficiency", "export", "--year", str(YEAR), "--region", "North West",
+           "--out", str(tmp_path / "cli.csv")]
+    done = subprocess.run(cli, capture_output=True, text=True, timeout=120)
+    if done.returncode == 0:  # the CLI writes the very same bytes
+        assert (tmp_path / "cli.csv").read_bytes() == path.read_bytes()
+    assert offline_page.blocked == []
