@@ -14,6 +14,7 @@ regions.geojson            the nine regions, EPSG:4326, [region]
 authority_points.csv       representative point per authority, BNG metres
 reconciliation.csv         rows read / used / set aside, per raw file and reason
 provider_authorities.csv   Ofsted URN -> authority code, category, last year registered
+cla_context.csv            :mod:`sufficiency.context` frame (all looked-after children, 2016/2017)
 =========================  ======================================================
 """
 
@@ -52,6 +53,7 @@ class Dataset:
     points: pd.DataFrame | None = None
     reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     providers: pd.DataFrame | None = None
+    context: pd.DataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -86,6 +88,7 @@ def load_embedded(data_dir: Path | None = None, *, geometry: bool = True) -> Dat
         points=points,
         reconciliation=_csv(d / "reconciliation.csv"),
         providers=_csv(d / "provider_authorities.csv") if (d / "provider_authorities.csv").exists() else None,
+        context=_csv(d / "cla_context.csv") if (d / "cla_context.csv").exists() else None,
         sources={"supply": "Ofsted providers (embedded)", "demand": "DfE FOI 2024-0040813 (embedded)",
                  "boundaries": "derived from the ONS Postcode Directory (embedded)"},
     )
