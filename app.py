@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sufficiency import compare, export, model, regional, shortfall
+from sufficiency import access, compare, export, geography, model, regional, shortfall
 from sufficiency import data as sdata
 from sufficiency.errors import InputError
 from ui import charts, leaflet_offline, tables, text
@@ -48,7 +48,17 @@ def _with_uploads(key: str, _files: dict) -> tuple[sdata.Dataset, pd.DataFrame]:
 
 @st.cache_data(max_entries=64, show_spinner="Working out the measures…")
 def _measures(key: str, year: int, categories: tuple[str, ...], _ds) -> pd.DataFrame:
-    return model.authority_measures(_ds, year, categories)
+    """The year's measures with the distance-based ones joined on (by code)."""
+    measures = model.authority_measures(_ds, year, categories)
+    regions = regional.regional_concentration(measures, _ds.demand_totals)
+    return measures.merge(access.access_measures(measures, _ds.points, regions), on="code", how="left")
+
+
+@st.cache_data(max_entries=64, show_spinner="Drawing the authorities…")
+def _shapes(key: str, year: int, categories: tuple[str, ...], _ds, _measures_frame) -> tuple:
+    """Shapes and representative points for the year's authorities (predecessors dissolved)."""
+    return (geography.year_boundaries(_ds.boundaries, _measures_frame),
+            geography.year_points(_ds.points, _measures_frame))
 
 
 @st.cache_data(max_entries=8, show_spinner="Working out the trends…")
@@ -56,11 +66,16 @@ def _all_years(key: str, categories: tuple[str, ...], _ds) -> pd.DataFrame:
     return model.measures_all_years(_ds, categories)
 
 
-def _map(ds: sdata.Dataset, measures: pd.DataFrame, opts: dict):
+def _map(ds_key: str, ds: sdata.Dataset, measures: pd.DataFrame, opts: dict):
     # built fresh each run (~0.2 s): folium maps change when rendered, so they are not cached
-    return umap.choropleth_map(ds.boundaries, measures, opts["measure"], model.MEASURES[opts["measure"]],
+    shapes, points = _shapes(ds_key, opts["year"], opts["categories"], ds, measures)
+    missing = sorted(set(measures["name"]) - set(shapes["name"]))
+    if missing:
+        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+        st.caption(f"Not drawn ({len(missing)} with no boundary in the boundary file for that year): {shown}")
+    return umap.choropleth_map(shapes, measures, opts["measure"], model.MEASURES[opts["measure"]],
                                scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=ds.regions,
-                               points=ds.points, show_symbols=opts["symbols"], tiles=opts["tiles"])
+                               points=points, show_symbols=opts["symbols"], tiles=opts["tiles"])
 
 
 def dataset() -> tuple[str, sdata.Dataset]:
@@ -77,6 +92,7 @@ def dataset() -> tuple[str, sdata.Dataset]:
                                            type=["geojson", "json", "gpkg", "zip"], key="up_bnd"),
         }
     files = {k: v for k, v in files.items() if v is not None}
+    st.session_state["_upload_names"] = {}
     if not files:
         return "embedded", _embedded()
     digest = hashlib.sha256()
@@ -97,6 +113,7 @@ def dataset() -> tuple[str, sdata.Dataset]:
         st.sidebar.error("Your file could not be read (an unexpected problem in the tool). "
                          "The embedded data is shown instead.")
         return "embedded", _embedded()
+    st.session_state["_upload_names"] = {kind: f.name for kind, f in files.items()}
     st.sidebar.success("Using your files: " + ", ".join(f.name for f in files.values()))
     with st.sidebar.expander("What was read from your files", expanded=True):
         st.dataframe(report, hide_index=True)
@@ -215,9 +232,9 @@ def shortfall_tab(measures: pd.DataFrame, opts: dict, regions: list[str]) -> Non
     name = f"shortfall_{opts['year']}_{'england' if region == 'England' else region.lower().replace(' ', '_')}.csv"
     st.download_button("Download CSV", export.export_csv(table, disclosure=disclosure), file_name=name,
                        mime="text/csv", key="download", on_click="ignore")
-    st.caption(f"Same file as `python -m sufficiency export --year {opts['year']}"
-               + ("" if region == "England" else f' --region "{region}"')
-               + ("" if disclosure == "none" else f" --disclosure {disclosure}") + " --out file.csv`")
+    command = text.export_command(opts["year"], region, disclosure, opts["categories"], model.CATEGORIES_DEFAULT,
+                                  st.session_state.get("_upload_names", {}))
+    st.caption(f"The same file as `{command}`")
 
 
 def sync_url(opts: dict) -> None:
@@ -243,6 +260,13 @@ def main() -> None:
     measures = _measures(ds_key, opts["year"], opts["categories"], ds)
     names = dict(zip(measures["code"], measures["name"], strict=True))
     names = dict(sorted(names.items(), key=lambda kv: str(kv[1])))
+    gone = [c for c in [st.session_state.get("authority_pick"), *st.session_state.get("compare", [])]
+            if c and c not in names]
+    if gone:
+        known = dict(zip(ds.authorities["code"], ds.authorities["name"], strict=True))
+        listed = ", ".join(f"{known.get(c, c)} ({c})" for c in dict.fromkeys(gone))
+        st.warning(f"No figures for {listed} in {opts['year']} "
+                   "(the council did not exist then, or was part of another): removed from the selection.")
     if st.session_state.get("authority_pick") not in names:
         st.session_state["authority_pick"] = None
     st.session_state["compare"] = [c for c in st.session_state.get("compare", []) if c in names]
@@ -250,7 +274,7 @@ def main() -> None:
     with tab_map:
         left, right = st.columns([5, 3])
         with left:
-            fmap = _map(ds, measures, opts)
+            fmap = _map(ds_key, ds, measures, opts)
             result = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
                                returned_objects=["last_active_drawing", "last_object_clicked"])
             code = clicked_code(result)

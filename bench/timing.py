@@ -126,20 +126,24 @@ def wait_with_rusage(proc: subprocess.Popen, timeout_s: float) -> tuple[int, flo
         time.sleep(0.005)
 
 
-def run_child(cmd: list[str], cwd: str, timeout_s: float = 120) -> tuple[float, float]:
-    """Run ``cmd`` to completion; return (wall seconds, peak RSS MB). Raises on a non-zero exit."""
-    with tempfile.TemporaryFile() as err:
+def run_child(cmd: list[str], cwd: str, timeout_s: float = 180) -> tuple[float, float, str]:
+    """Run ``cmd`` to completion; return (wall seconds, peak RSS MB, its standard output).
+
+    Raises ``RuntimeError`` with the end of its standard error on a non-zero exit.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
         code, rss = wait_with_rusage(proc, timeout_s)
         seconds = time.perf_counter() - start
         if code != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(cmd)} exited {code}: {err.read().decode(errors='replace')[-2000:]}")
-    return seconds, rss
+        out.seek(0)
+        return seconds, rss, out.read().decode(errors="replace")
 
 
 def child_median(cmd: list[str], cwd: str, repeats: int) -> tuple[float, float, int]:
     """Median seconds and the largest peak RSS (MB) over ``repeats`` runs of ``cmd``."""
-    runs = [run_child(cmd, cwd) for _ in range(max(1, repeats))]
+    runs = [run_child(cmd, cwd)[:2] for _ in range(max(1, repeats))]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), len(runs)

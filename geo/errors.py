@@ -83,7 +83,9 @@ class InputError(SufficiencyError):
             return "The input could not be used."
         if len(self.problems) == 1:
             return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems found:"]
+        files = {p.file for p in self.problems}
+        head = f"file '{files.pop()}': " if len(files) == 1 and None not in files else ""
+        lines = [f"{head}{len(self.problems)} problems found:"]
         lines += [f"  - {p}" for p in self.problems[:20]]
         if len(self.problems) > 20:
             lines.append(f"  ... and {len(self.problems) - 20} more")

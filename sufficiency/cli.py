@@ -60,9 +60,11 @@ def _check_size(path: Path | None) -> None:
         from geo.errors import InputError
 
         raise InputError("file not found", file=str(path))
-    if path.stat().st_size > MAX_INPUT_BYTES:
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
         raise FileTooLargeError(
-            f"file is {path.stat().st_size / 1e6:.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:.0f} MB", file=str(path)
+            f"file is {size:,} bytes; the limit is {MAX_INPUT_BYTES // 2**20} MiB ({MAX_INPUT_BYTES:,} bytes)",
+            file=str(path),
         )
 
 
@@ -73,8 +75,14 @@ def _dataset(args: argparse.Namespace) -> tuple[Dataset, pd.DataFrame]:
     ds = load_embedded(geometry=getattr(args, "boundaries", None) is not None)
     if not any(getattr(args, k, None) for k in ("providers", "demand", "boundaries")):
         return ds, ds.reconciliation
-    return load_user_files(ds, providers=args.providers, demand=args.demand, net_gain=args.net_gain,
-                           boundaries=args.boundaries)
+    new, recon = load_user_files(ds, providers=args.providers, demand=args.demand, net_gain=args.net_gain,
+                                 boundaries=args.boundaries)
+    if args.command != "reconcile":  # say what was used from the user's files, on stderr
+        print(recon.to_string(index=False), file=sys.stderr)
+        used = recon[recon["what"] == "rows used"]
+        for rec in used[used["rows"] == 0].itertuples():
+            print(f"warning: nothing in '{rec.file}' could be used; see the reasons above", file=sys.stderr)
+    return new, recon
 
 
 def _year(args: argparse.Namespace, ds: Dataset) -> int:
@@ -131,6 +139,10 @@ def run(argv: list[str] | None = None) -> int:
     except SufficiencyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (OSError, ValueError, KeyError) as exc:  # unforeseen: still one sentence, never a traceback
+        print(f"error: the tool could not finish ({type(exc).__name__}: {exc}). "
+              "Please report this with the command you ran.", file=sys.stderr)
+        return 3
 
 
 def main() -> None:

@@ -38,7 +38,8 @@ CHILD_COUNTS = ["children_in_homes", "children_in_homes_low", "children_in_homes
 CHILD_DERIVED = ["placed_outside_pct", "places_per_child", "share_within_20_miles", "share_over_20_miles",
                  "share_outside_la", "median_distance_km", "median_distance_miles"]
 #: Counts whose smallness makes every child figure in the row disclosive.
-ROW_TRIGGERS = ["children_in_homes", "placed_outside", "children", "placements", "with_distance"]
+ROW_TRIGGERS = ["children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside", "children",
+                "allocated", "placements", "with_distance"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -56,7 +57,8 @@ def apply_disclosure(table: pd.DataFrame, disclosure: str = "none") -> pd.DataFr
         base = 5 if disclosure == "round5" else 10
         for c in counts:
             v = out[c].astype("Float64")
-            out[c] = (np.sign(v) * np.floor(np.abs(v) / base + 0.5) * base).astype("Float64")
+            # + 0.0 turns -0.0 (a small negative rounded to zero) into 0.0
+            out[c] = (np.sign(v) * np.floor(np.abs(v) / base + 0.5) * base + 0.0).astype("Float64")
         for c in derived:
             out[c] = pd.array([pd.NA] * len(out), dtype="Float64")
     out["disclosure_control"] = RULES[disclosure]
@@ -65,7 +67,7 @@ def apply_disclosure(table: pd.DataFrame, disclosure: str = "none") -> pd.DataFr
 
 def _suppress(out: pd.DataFrame, counts: list[str], derived: list[str]) -> pd.DataFrame:
     def small(col: str) -> pd.Series:
-        v = out[col].astype("Float64") if col in out else pd.Series(pd.NA, index=out.index, dtype="Float64")
+        v = out[col].astype("Float64").abs() if col in out else pd.Series(pd.NA, index=out.index, dtype="Float64")
         return ((v >= 1) & (v <= 5)).fillna(False).astype(bool)
 
     children = out["children_in_homes"].astype("Float64") if "children_in_homes" in out else None
@@ -100,7 +102,8 @@ def _cell(value: object) -> object:
         return str(bool(value))
     if isinstance(value, int | float | np.number):
         return f"{float(value):.10g}"
-    text = str(value)
+    # a bare CR is not quoted by the csv writer; a spreadsheet would start a new row there
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

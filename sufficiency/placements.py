@@ -31,8 +31,10 @@ authority's representative point, precision "authority".
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import IO
 
@@ -43,6 +45,7 @@ from geo.distance import OVER, distance_table, straight_line_distances
 from geo.errors import DuplicateColumnError, EmptyFileError, FileFormatError, MissingColumnError, Problem
 from geo.geocode import geocode, normalise_postcode
 from geo.reconcile import Reconciliation
+from sufficiency.readers.tabular import check_xlsx_archive, decode_text
 
 ALIASES = {
     "origin": ("origin", "home postcode", "child postcode", "origin postcode", "home", "from",
@@ -70,15 +73,13 @@ def _read_table(source: str | Path | IO[bytes], name: str) -> pd.DataFrame:
     if not data.strip():
         raise EmptyFileError("the placements file is empty", file=name)
     try:
-        if name.lower().endswith((".xlsx", ".xlsm")):
+        if name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+            check_xlsx_archive(data, name)  # zip bombs
             table = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
         else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
+            text, _ = decode_text(data, name)  # UTF-16, binary files, NUL bytes, mixed encodings
             table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-    except (ValueError, pd.errors.ParserError, OSError) as exc:
+    except (ValueError, KeyError, zipfile.BadZipFile, pd.errors.ParserError, OSError, csv.Error) as exc:
         raise FileFormatError(f"the placements file could not be read as CSV or XLSX ({exc})", file=name) from exc
     if table.empty:
         raise EmptyFileError("the placements file has a header but no rows", file=name)

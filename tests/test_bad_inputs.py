@@ -292,8 +292,6 @@ def test_placements_without_origin_and_destination_columns():
     assert "file 'placements_no_columns.csv', column 'origin': no 'origin' column" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="sufficiency/placements.py lets KeyError out for a zip that is not a "
-                                       "workbook (fix proposed in the issue 5 report)")
 def test_placements_not_a_workbook_is_a_file_format_error():
     placements = pytest.importorskip("sufficiency.placements")
     with pytest.raises(FileFormatError):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import warnings
 from dataclasses import dataclass
 
 import folium
@@ -74,6 +75,8 @@ AUTHORITY_CLASS = "authority-shape"
 SYMBOL_CLASS = "places-symbol"
 REGION_CLASS = "region-outline"
 SYMBOL_MAX_RADIUS_PX = 22.0
+# measures whose missing values are explained by ``radius_note`` (sufficiency.access)
+DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,9 @@ def _bins(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
     k = max(1, min(k, len(unique)))
     if k == 1:
         return np.array([values.max()])
-    return np.unique(mapclassify.classify(values, SCHEMES.get(scheme, scheme), k=k).bins)
+    with warnings.catch_warnings():  # "not enough unique values": fewer classes is the intended result
+        warnings.simplefilter("ignore", UserWarning)
+        return np.unique(mapclassify.classify(values, SCHEMES.get(scheme, scheme), k=k).bins)
 
 
 def _pick(shades: list[str], n: int) -> list[str]:
@@ -243,6 +248,7 @@ def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str
     for r in rows.to_dict("records"):
         note = r.get("demand_note") or ""
         missing = note if note else "no figure"
+        extra = r.get("radius_note") if measure in DISTANCE_MEASURES else ""
         children = _cell(r.get("children_in_homes"), missing)
         low, high = r.get("children_in_homes_low"), r.get("children_in_homes_high")
         if not pd.isna(r.get("children_in_homes")) and not (pd.isna(low) or pd.isna(high)) and low != high:
@@ -254,9 +260,9 @@ def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str
             ("Local bed gap", _cell(r.get("local_bed_gap"), missing)),
         ]
         if measure not in ("places", "children_in_homes", "local_bed_gap"):
-            lines.append((html.escape(measure_label), _cell(r.get(measure), missing)))
-        if note:
-            lines.append(("Note", html.escape(note)))
+            lines.append((html.escape(measure_label), _cell(r.get(measure), (extra or missing))))
+        for text in dict.fromkeys(t for t in (note, extra) if isinstance(t, str) and t):
+            lines.append(("Note", html.escape(text)))
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in lines)
         unit_line = f"<div>{html.escape(measure_label)}: {html.escape(unit)}</div>" if unit else ""
         out.append(f'<div class="sufficiency-tip"><b>{html.escape(str(r.get("name") or ""))}</b>'
@@ -285,7 +291,8 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
     palette = palette or ("RdBu" if meta.get("diverging") else "viridis")
     cols = [c for c in dict.fromkeys(["code", "region", "places", "children_in_homes",
                                       "children_in_homes_low", "children_in_homes_high",
-                                      "local_bed_gap", "demand_note", measure]) if c in measures.columns]
+                                      "local_bed_gap", "demand_note", "radius_note", measure])
+            if c in measures.columns]
     # names come from the boundary file so that every drawn shape has one
     joined = boundaries[["code", "name", "geometry"]].merge(measures[cols], on="code", how="left")
     if classes is None:
@@ -399,7 +406,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
                        "No figure (suppressed by DfE or not published)" if missing else None,
                        "Circle area shows places" if show_symbols else None)).add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(_LEGEND_CSS), name="sufficiency_css")
-    fmap.fit_bounds([[south, west], [north, east]])
+    # leave the top-right corner (North Sea) to the legend
+    fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 60), padding_bottom_right=(140, 0))
     return fmap
 
 

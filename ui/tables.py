@@ -14,7 +14,8 @@ EXTRA_LABELS = {
     "private_share": ("Share of places run privately", "fraction 0–1"),
 }
 DETAIL_ROWS = ["homes", "places", "children_in_homes", "placed_outside", "placed_outside_pct", "net_gain",
-               "local_bed_gap", "places_per_child", "private_share"]
+               "local_bed_gap", "places_per_child", "private_share", "sufficiency_radius_km", "access_index",
+               "optimal_share_within_20_miles"]
 
 
 def labels_for(measures_meta: dict[str, dict]) -> dict[str, tuple[str, str]]:

@@ -48,3 +48,19 @@ UPLOAD_HELP = (
     "Use your own files instead of the embedded ones. Each file is checked; problems are "
     "listed in plain words with the row and column. The embedded data stays the default."
 )
+
+
+def export_command(year: int, region: str, disclosure: str, categories: tuple[str, ...],
+                   default_categories: tuple[str, ...], files: dict[str, str]) -> str:
+    """The CLI command that writes the same CSV as the app's download button."""
+    parts = ["python -m sufficiency export", f"--year {year}"]
+    if region and region != "England":
+        parts.append(f'--region "{region}"')
+    if tuple(categories) != tuple(default_categories):
+        parts.append(f"--categories {','.join(categories)}")
+    flags = {"providers": "--providers", "demand": "--demand", "net_gain": "--net-gain", "boundaries": "--boundaries"}
+    parts += [f'{flags[kind]} "{name}"' for kind, name in files.items() if kind in flags]
+    if disclosure != "none":
+        parts.append(f"--disclosure {disclosure}")
+    parts.append("--out file.csv")
+    return " ".join(parts)

@@ -167,7 +167,7 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _decode_text(raw: bytes, file: str) -> tuple[str, str]:
+def decode_text(raw: bytes, file: str) -> tuple[str, str]:
     """:func:`decode`, refusing binary files with a sentence that says what the file is."""
     for magic, what in BINARY_SIGNATURES.items():
         if raw.startswith(magic):
@@ -209,7 +209,7 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _check_xlsx_archive(raw: bytes, file: str) -> None:
+def check_xlsx_archive(raw: bytes, file: str) -> None:
     """Refuse an .xlsx whose parts would expand to an implausible size (a zip bomb)."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -226,7 +226,7 @@ def _check_xlsx_archive(raw: bytes, file: str) -> None:
 def _rows_from_xlsx(raw: bytes, sheet: str | None, file: str) -> list[list[str]]:
     import openpyxl
 
-    _check_xlsx_archive(raw, file)
+    check_xlsx_archive(raw, file)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad workbook
@@ -299,7 +299,7 @@ def read_table(
         rows, encoding, delim = _rows_from_xlsx(raw, sheet, file), "xlsx", None
         hdr, found = _find_header(rows, required)
     else:
-        text, encoding = _decode_text(raw, file)
+        text, encoding = decode_text(raw, file)
         hdr, found, rows, delim, quoting = -1, {}, [], ",", None
         for d in DELIMITERS:
             r, q = _rows_from_text(text, d)

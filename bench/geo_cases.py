@@ -1,0 +1,167 @@
+"""Benchmarks of point attribution (10k to 1M points) and postcode geocoding.
+
+Attribution: uniform random points (fixed seed) in the bounding box of England's
+authority polygons (``data/authorities.geojson`` reprojected to EPSG:27700), timed
+through :func:`geo.attribution.attribute_points` (``predicate="within"``) and
+against shapely's raw ``STRtree.query(points, predicate="within")`` on the same
+points in the same run, two ways:
+
+- *query only*: points and tree built beforehand, only the query is timed (the
+  strict baseline: the target is judged on it);
+- *points+tree+query*: the same work ``attribute_points`` has to do from x/y arrays.
+
+The second polygon set is a 2 km square grid over England (the squares that touch
+an authority), about 35,000 small polygons.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.timing import Result, run_child, traced_peak_mb
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = 20240331
+ATTRIBUTION_TARGET = 1.5
+
+
+def authority_polygons():
+    """England's children's services authorities in EPSG:27700, [code, geometry]."""
+    import geopandas as gpd
+
+    return gpd.read_file(REPO / "data" / "authorities.geojson", columns=["code"]).to_crs("EPSG:27700")
+
+
+def grid_polygons(authorities, cell_m: float):
+    """Square cells of ``cell_m`` metres over England's bounds that touch an authority."""
+    import geopandas as gpd
+    import shapely
+
+    x0, y0, x1, y1 = authorities.total_bounds
+    xs, ys = np.meshgrid(np.arange(x0, x1, cell_m), np.arange(y0, y1, cell_m))
+    cells = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + cell_m, ys.ravel() + cell_m)
+    tree = shapely.STRtree(np.asarray(authorities.geometry.array))
+    touching = np.unique(tree.query(cells, predicate="intersects")[0])
+    cells = cells[touching]
+    codes = np.char.add("cell", np.arange(len(cells)).astype(str)).astype(object)
+    return gpd.GeoDataFrame({"code": codes}, geometry=cells, crs="EPSG:27700")
+
+
+def random_points(bounds: np.ndarray, n: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` uniform points (BNG metres) in the box ``bounds`` = (minx, miny, maxx, maxy)."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(bounds[0], bounds[2], n), rng.uniform(bounds[1], bounds[3], n)
+
+
+def _one_size(polygons, x: np.ndarray, y: np.ndarray, repeats: int) -> dict:
+    """Median seconds of attribute_points (within, intersects) and the raw STRtree steps."""
+    import shapely
+
+    from geo.attribution import attribute_points
+
+    times: dict[str, list[float]] = {"within": [], "intersects": [], "build": [], "query": []}
+    geoms = np.asarray(polygons.geometry.array)
+    codes = pairs = None
+    for _ in range(max(1, repeats)):
+        start = time.perf_counter()
+        codes = attribute_points(x, y, polygons, predicate="within")
+        times["within"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        attribute_points(x, y, polygons)
+        times["intersects"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        pts = shapely.points(x, y)
+        tree = shapely.STRtree(geoms)
+        times["build"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        pairs = tree.query(pts, predicate="within")
+        times["query"].append(time.perf_counter() - start)
+        del pts, tree
+    med = {k: statistics.median(v) for k, v in times.items()}
+    med["raw_full"] = med["build"] + med["query"]
+    med["attributed"] = int(np.count_nonzero(codes != None))  # noqa: E711 - elementwise on an object array
+    med["raw_matched"] = len(np.unique(pairs[0]))
+    return med
+
+
+def _raw_peak(polygons, x, y) -> float:
+    import shapely
+
+    return traced_peak_mb(lambda: shapely.STRtree(np.asarray(polygons.geometry.array)).query(
+        shapely.points(x, y), predicate="within"))
+
+
+def repeats_for(n: int, most: int) -> int:
+    """More runs for small, noisy sizes: ``most`` up to 10,000 points, then fewer (at least 3)."""
+    return max(3, min(most, int(3e5 // max(n, 1)) + 3))
+
+
+def attribution(sizes: list[int], most_repeats: int, cell_m: float = 2000.0) -> list[Result]:
+    """Rows for each polygon set and size, and the growth from the middle to the largest size.
+
+    ``sizes`` are numbers of points, smallest first (at least two); ``most_repeats``
+    is the number of timed runs at the smallest sizes (fewer for large ones).
+    """
+    from geo.attribution import attribute_points
+
+    authorities = authority_polygons()
+    layers = {"authorities": authorities, "grid": grid_polygons(authorities, cell_m)}
+    rows = []
+    for layer, polygons in layers.items():
+        label = (f"{len(polygons)} authorities" if layer == "authorities"
+                 else f"{len(polygons):,} {cell_m / 1000:g} km squares")
+        per_n = {}
+        for i, n in enumerate(sizes, start=1):
+            x, y = random_points(authorities.total_bounds, n)
+            repeats = repeats_for(n, most_repeats)
+            m = _one_size(polygons, x, y, repeats)
+            per_n[n] = m
+            strict, full = m["within"] / m["query"], m["within"] / m["raw_full"]
+            peak = traced_peak_mb(lambda x=x, y=y, p=polygons: attribute_points(x, y, p, predicate="within"))
+            rows.append(Result(
+                f"attr_{layer}_{i}", f"attribute_points → {label}", f"{n:,} points", m["within"], repeats, peak,
+                measure=(f"{strict:.2f}× raw query ({m['query']:.3f} s); {full:.2f}× points+tree+query "
+                         f"({m['raw_full']:.3f} s); intersects {m['intersects']:.3f} s; "
+                         f"{m['attributed'] / n:.1%} in a polygon"),
+                target="≤ 1.5× raw", met=strict <= ATTRIBUTION_TARGET,
+                note=f"raw query traced peak {_raw_peak(polygons, x, y):.1f} MB (GEOS memory not traced)",
+                values={"ratio_query": strict, "ratio_full": full, "raw_query_s": m["query"],
+                        "raw_full_s": m["raw_full"], "intersects_s": m["intersects"],
+                        "same_count": m["attributed"] == m["raw_matched"]}))
+        big, mid = sizes[-1], sizes[-2]
+        scale = big / mid
+        growth = per_n[big]["within"] / per_n[mid]["within"] / scale
+        raw_growth = per_n[big]["query"] / per_n[mid]["query"] / scale
+        rows.append(Result(
+            f"attr_{layer}_growth", f"Growth with N → {label}: t({big:,})/t({mid:,})/{scale:g}",
+            f"{mid:,} → {big:,}", per_n[big]["within"], repeats_for(big, most_repeats), float("nan"),
+            measure=f"{growth:.2f} (raw query {raw_growth:.2f}); µs per point {1e6 * per_n[mid]['within'] / mid:.2f}"
+                    f" → {1e6 * per_n[big]['within'] / big:.2f}",
+            target="≈ 1 (linear)", met=growth <= 1.25, values={"growth": growth, "raw_growth": raw_growth}))
+    return rows
+
+
+def geocoding(n: int, repeats: int) -> list[Result]:
+    """Load the ONS directory, build the lookup tables, geocode ``n`` sampled postcodes (own process)."""
+    cmd = [sys.executable, "-m", "bench.geocode_child", str(n), str(repeats)]
+    wall, rss, stdout = run_child(cmd, str(REPO), timeout_s=300)
+    f = json.loads(stdout.strip().splitlines()[-1])
+    total = f"{f['postcodes']:,} postcodes"
+    return [
+        Result("geocode_load", "Postcodes: imports + load_postcodes (ONS directory)", total, f["load_s"], 1,
+               f["load_rss"], "RSS", note=f"one run in a new process ({wall:.1f} s wall for the whole child)"),
+        Result("geocode_tables", "Postcodes: build lookup tables (postcode, sector, district)", total,
+               f["tables_s"], 1, f["tables_rss"], "RSS", note="once per process (cached); RSS = peak so far"),
+        Result("geocode_lookup", "Postcodes: geocode (lookup only)", f"{n:,} postcodes", f["lookup_s"], repeats,
+               f["lookup_traced"],
+               measure=(f"{f['exact']:.1%} matched exactly; {1e6 * f['lookup_s'] / n:.1f} µs per postcode; "
+                        f"100 postcodes take {f['fixed_s']:.3f} s; first call {f['first_call_s']:.2f} s"),
+               note="two thirds in messy formatting; memory: traced peak of one call",
+               values={"exact_share": f["exact"], "fixed_s": f["fixed_s"]}),
+    ]

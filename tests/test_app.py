@@ -1,0 +1,202 @@
+"""app.py's widget logic with streamlit.testing.v1.AppTest (no browser).
+
+The tables the app shows and the CSV it offers are checked against the model's own
+functions on the embedded data; a rerun must not recompute the national model.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from sufficiency import data, export, model, shortfall
+
+REPO = Path(__file__).resolve().parent.parent
+YEAR = 2024  # latest year with both Ofsted places and DfE children's figures
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return data.load_embedded()
+
+
+@pytest.fixture
+def app():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Bytes handed to Streamlit's media storage, by file name (what the download button serves)."""
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if isinstance(path_or_data, bytes) and filename:
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return seen
+
+
+def shortfall_frame(at: AppTest) -> pd.DataFrame:
+    """The shortfall table the app shows (the dataframe with a ``rank`` column)."""
+    frames = [d.value for d in at.dataframe if "rank" in d.value.columns]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
+    at = app.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="year").value == YEAR
+    assert at.selectbox(key="measure").value == "local_bed_gap"
+    table = shortfall_frame(at)
+    expected = shortfall.shortfall_table(model.authority_measures(ds, YEAR))
+    assert list(table.columns) == list(shortfall.SHORTFALL_COLUMNS)
+    assert len(table) == len(expected) == 153
+    assert table["code"].tolist() == expected["code"].tolist()
+    assert downloads[f"shortfall_{YEAR}_england.csv"] == export.export_csv(expected)
+    assert at.query_params["year"] == str(YEAR) and at.query_params["measure"] == "local_bed_gap"
+
+
+def test_region_and_year_filter_the_table_and_the_download(app, ds, downloads):
+    at = app.run()
+    at.selectbox(key="region").set_value("North West").run()
+    table = shortfall_frame(at)
+    assert set(table["region"]) == {"North West"} and len(table) == 24
+    at.selectbox(key="year").set_value(2019).run()
+    table = shortfall_frame(at)
+    expected = shortfall.shortfall_table(model.authority_measures(ds, 2019), "North West")
+    assert set(table["year"]) == {2019}
+    assert table["code"].tolist() == expected["code"].tolist()
+    assert downloads["shortfall_2019_north_west.csv"] == export.export_csv(expected)
+    assert at.query_params["region"] == "North West" and at.query_params["year"] == "2019"
+
+
+def test_disclosure_rule_changes_the_download(app, ds, downloads):
+    at = app.run()
+    at.selectbox(key="disclosure").set_value("round10").run()
+    expected = export.export_csv(shortfall.shortfall_table(model.authority_measures(ds, YEAR)), "round10")
+    assert downloads[f"shortfall_{YEAR}_england.csv"] == expected
+    assert expected != export.export_csv(shortfall.shortfall_table(model.authority_measures(ds, YEAR)))
+
+
+def test_link_restores_view_and_reports_bad_values(app):
+    app.query_params.update({"year": "2019", "measure": "places", "la": "E08000003",
+                             "compare": "E08000003,E08000012,E99999999", "region": "North West"})
+    at = app.run()
+    assert not at.exception
+    assert at.selectbox(key="year").value == 2019
+    assert at.selectbox(key="measure").value == "places"
+    assert at.selectbox(key="authority_pick").value == "E08000003"
+    assert at.multiselect(key="compare").value == ["E08000003", "E08000012"]
+    assert any(s.value == "Manchester" for s in at.subheader)
+    assert [w.value for w in at.warning if "E99999999" in w.value]  # the unknown code is named, not dropped silently
+
+
+def test_picking_an_authority_shows_detail_without_recomputing(app, ds, monkeypatch):
+    calls = []
+    real = model.authority_measures
+
+    def counting(*args, **kwargs):
+        calls.append(args[1] if len(args) > 1 else kwargs.get("year"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model, "authority_measures", counting)
+    at = app.run()
+    first = len(calls)
+    assert first >= 1
+    at.selectbox(key="authority_pick").set_value("E10000016").run()
+    assert any(s.value == "Kent" for s in at.subheader)
+    after_detail = len(calls)  # the trend needs every year once
+    at.selectbox(key="authority_pick").set_value("E08000003").run()
+    at.multiselect(key="compare").set_value(["E08000003", "E10000016"]).run()
+    assert len(calls) == after_detail  # clicks and picks reuse the cached model
+    assert not at.exception
+
+
+def map_args(at: AppTest) -> dict:
+    """Arguments the app sent to the streamlit-folium component."""
+    (node,) = at.get("component_instance")
+    return json.loads(node.proto.json_args)
+
+
+def test_map_is_offline_with_one_feature_per_authority(app, ds):
+    at = app.run()
+    args = map_args(at)
+    assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
+    script = args["script"]
+    assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153
+    assert script.count('"type": "Feature"') == 153 + len(ds.regions)
+    at.toggle(key="symbols").set_value(True).run()
+    at.toggle(key="tiles").set_value(True).run()
+    args = map_args(at)
+    assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]  # basemap tiles are images, not scripts
+    assert "tile.openstreetmap.org" in args["script"]
+    assert args["script"].count('"type": "Feature"') > 153 + len(ds.regions)  # the places circles
+
+
+def test_past_year_draws_merged_councils(app):
+    app.query_params.update({"year": "2019", "la": "E06000058"})  # BCP was created on 1 April 2019
+    at = app.run()
+    assert not at.exception
+    assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 150
+    assert [w.value for w in at.warning if "E06000058" in w.value]
+    assert at.selectbox(key="authority_pick").value is None
+
+
+def test_every_measure_draws(app):
+    at = app.run()
+    for measure in model.MEASURES:
+        at.selectbox(key="measure").set_value(measure).run()
+        assert not at.exception, measure
+        legend = json.loads(re.search(r'div\.innerHTML = (".*?");', map_args(at)["script"]).group(1))
+        assert f'<div class="legend-title">{html.escape(model.MEASURES[measure]["label"])}</div>' in legend
+
+
+def test_bad_upload_shows_plain_message(app):
+    at = app.run()
+    at.file_uploader(key="up_prov").upload("providers.csv", b"not,a,provider,file\n1,2,3,4\n", "text/csv")
+    at.run()
+    assert not at.exception
+    messages = [e.value for e in at.sidebar.error]
+    assert len(messages) == 1 and "providers.csv" in messages[0]
+    assert "Traceback" not in messages[0]
+    assert shortfall_frame(at)["year"].iloc[0] == YEAR  # embedded data still shown
+
+
+def test_bad_boundary_upload_names_file_row_and_column(app):
+    at = app.run()
+    bad = (REPO / "tests" / "fixtures" / "bad" / "b_bad_codes.geojson").read_bytes()
+    at.file_uploader(key="up_bnd").upload("b_bad_codes.geojson", bad, "application/geo+json")
+    at.run()
+    assert not at.exception
+    (message,) = [e.value for e in at.sidebar.error]
+    assert message.startswith("file 'b_bad_codes.geojson', row 3, column 'CTYUA19CD': not an ONS area code")
+    assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 153
+
+
+def test_boundary_upload_replaces_the_map(app):
+    at = app.run()
+    own = (REPO / "tests" / "fixtures" / "bad" / "b_html_names.geojson").read_bytes()
+    at.file_uploader(key="up_bnd").upload("b_html_names.geojson", own, "application/geo+json")
+    at.run()
+    assert not at.exception and not at.sidebar.error
+    script = map_args(at)["script"]
+    assert re.findall(r'"className": "authority-shape la-(E\d{8})"', script) == ["E06000001"]
+    assert "<img src=x" not in script  # the uploaded name reaches the page escaped
+    assert any("152 with no boundary" in c.value for c in at.caption)
