@@ -24,7 +24,7 @@ from ui import state as ustate
 
 log = logging.getLogger(__name__)
 MAP_HEIGHT = 640
-DISCLOSURE = {"none": "As published", "suppress": "Suppress counts under 5",
+DISCLOSURE = {"none": "As published", "suppress": "Suppress child counts of 1 to 5",
               "round5": "Round to nearest 5", "round10": "Round to nearest 10"}
 
 st.set_page_config(page_title=text.TITLE, page_icon="🏠", layout="wide")
@@ -207,8 +207,10 @@ def compare_tab(measures: pd.DataFrame, opts: dict, names: dict[str, str]) -> No
         return
     table = compare.compare_authorities(measures, picked)
     st.table(tables.compare_table(table, model.MEASURES, compare.COMPARE_MEASURES))
-    m = st.selectbox("Bar chart of", list(model.MEASURES), key="compare_measure",
-                     index=list(model.MEASURES).index(opts["measure"]), format_func=lambda x: model.MEASURES[x]["label"])
+    charted = [m for m in model.MEASURES if m in table.columns]
+    m = st.selectbox("Bar chart of", charted, key="compare_measure",
+                     index=charted.index(opts["measure"]) if opts["measure"] in charted else 0,
+                     format_func=lambda x: model.MEASURES[x]["label"])
     st.altair_chart(charts.compare_chart(table, m, model.MEASURES[m]["label"], model.MEASURES[m]["unit"]),
                     width="stretch")
 
@@ -221,7 +223,13 @@ def regions_tab(measures: pd.DataFrame, totals: pd.DataFrame) -> None:
                 f"**{', '.join(top)}**. A location quotient above 1 means the region holds more "
                 "places than its share of children; below 1, fewer.")
     st.altair_chart(charts.regional_chart(table, tuple(regional.CONCENTRATION_REGIONS)), width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_order=REGION_COLUMNS,
+                 column_config={c: st.column_config.NumberColumn(format="percent") for c in REGION_SHARES})
+
+
+REGION_COLUMNS = ["region", "homes", "places", "children_in_homes", "homes_share", "places_share", "children_share",
+                  "location_quotient", "private_share", "rank_places", "authorities_without_demand"]
+REGION_SHARES = ["homes_share", "places_share", "children_share", "private_share"]
 
 
 def shortfall_tab(measures: pd.DataFrame, opts: dict, regions: list[str]) -> None:

@@ -12,12 +12,13 @@ Each cold round starts ``streamlit run app.py`` on a free port and measures
    heading (the authority's name). The first click also works out every year's
    measures (``measures_all_years``, cached afterwards), so it is reported apart.
 
-The server's peak RSS is read when it exits (``os.wait4``). Chromium (a
+The server's peak RSS is its ``VmHWM`` just before it is stopped. Chromium (a
 grandchild, started by Playwright's driver) is not counted.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -28,7 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.timing import Result, wait_with_rusage
+from bench.timing import Result, run_child, vm_hwm_mb, wait_with_rusage
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -78,12 +79,13 @@ def _start_server() -> tuple[subprocess.Popen, str, float, object]:
 
 
 def _stop_server(proc: subprocess.Popen, log) -> float:
-    """Stop the server; return its peak RSS in MB."""
+    """Stop the server; return its peak RSS in MB (its VmHWM just before it is stopped)."""
+    rss = vm_hwm_mb(proc.pid)
     proc.terminate()
     try:
-        _, rss = wait_with_rusage(proc, 15)
+        wait_with_rusage(proc, 15)
     except TimeoutError:
-        rss = float("nan")
+        pass
     log.close()
     return rss
 
@@ -143,6 +145,18 @@ def _n_shapes() -> int:
     import geopandas as gpd
 
     return len(gpd.read_file(REPO / "data" / "authorities.geojson", columns=["code"]))
+
+
+def script_runs(repeats: int) -> list[Result]:
+    """The app script's first run and reruns on the server side (AppTest, own process)."""
+    wall, rss, stdout = run_child([sys.executable, "-m", "bench.script_child", str(repeats)], str(REPO), 300)
+    f = json.loads(stdout.strip().splitlines()[-1])
+    if f["exceptions"]:
+        raise RuntimeError(f"app.py raised: {f['exceptions'][0]}")
+    return [Result("app_script_first", "App script, first run on the server (AppTest, no browser)", "app.py",
+                   f["first_s"], 1, rss, "RSS", note="imports, embedded data with geometry, model, map"),
+            Result("app_script_rerun", "App script, rerun on the server (AppTest, no browser)", "app.py",
+                   f["rerun_s"], f["runs"], rss, "RSS", note="what a widget change or a click costs the server")]
 
 
 def _skipped(reason: str) -> list[Result]:

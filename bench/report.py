@@ -112,8 +112,16 @@ def markdown(results: list[Result], info: dict[str, str], mode: str, total_s: fl
         "",
         "Times are wall-clock medians. Peak memory: *traced* is the tracemalloc peak of one extra in-process "
         "run (Python objects and numpy/pandas buffers; memory GEOS or HiGHS allocate themselves is not seen, "
-        "so it is a lower bound for shapely work); *RSS* is a child process's peak resident set size "
-        "(`ru_maxrss` from `os.wait4`, the per-child form of `getrusage(RUSAGE_CHILDREN)`).",
+        "so it is a lower bound for shapely work); *RSS* is a child process's peak resident set size, "
+        "its own `VmHWM` read from `/proc` while it runs (not `getrusage(RUSAGE_CHILDREN).ru_maxrss`: Linux "
+        "carries the high-water mark across `execve`, so a child of this large benchmark process would report "
+        "at least the parent's size).",
+        "",
+        "Attribution ratios: *raw query* times only shapely's `STRtree.query(points, predicate=\"within\")` "
+        "with the points and the tree built beforehand (the target is judged on it); *points+tree+query* adds "
+        "building the point geometries from x/y and the tree, which `attribute_points` must also do. Points are "
+        "uniform in England's bounding box (fixed seed), so about a third fall in a polygon. The app rows run "
+        "while anything else on the machine runs too: see the load average above.",
         "",
         table(results),
         "",

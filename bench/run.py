@@ -15,6 +15,7 @@ model_warm             authority_measures for 2024, in-process (target ≤ 1 s)
 model_all_years        measures_all_years (the app's detail panel needs it)
 cli_export             python -m sufficiency export --year 2024 --out file
 map_html, map_geojson  bytes of the England map page and of its GeoJSON (≤ 1.5 MB)
+app_script_*           app.py run by AppTest (server side only): first run, rerun
 app_*                  streamlit run: ready, first map (≤ 3 s), click to detail
 attr_<layer>_<i>       attribute_points against raw STRtree.query (≤ 1.5×)
 attr_<layer>_growth    t(largest N) / t(middle N) / (size ratio): 1 = linear
@@ -56,12 +57,13 @@ class Plan:
     geocode_n: int
     app_rounds: int  # cold server starts; 0 skips the browser
     app_clicks: int
+    trace_slow: bool = True  # tracemalloc runs of the pandas-heavy cases (slow under tracing)
 
 
 FULL = Plan("full", repeats=7, child_repeats=5, attribution_sizes=(10_000, 100_000, 1_000_000), grid_cell_m=2000.0,
             attribution_repeats=15, geocode_n=100_000, app_rounds=3, app_clicks=4)
 QUICK = Plan("quick", repeats=2, child_repeats=1, attribution_sizes=(1_000, 5_000, 20_000), grid_cell_m=10_000.0,
-             attribution_repeats=3, geocode_n=2_000, app_rounds=0, app_clicks=0)
+             attribution_repeats=3, geocode_n=2_000, app_rounds=0, app_clicks=0, trace_slow=False)
 
 
 def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
@@ -75,13 +77,15 @@ def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
             return browser._skipped("--quick")  # noqa: SLF001 - same rows, marked skipped
     return [
         ("national model, cold", lambda: model_cases.model_cold(plan.child_repeats)),
-        ("national model, warm", lambda: model_cases.model_warm(plan.repeats)),
+        ("national model, warm", lambda: model_cases.model_warm(plan.repeats, plan.trace_slow)),
         ("CLI export", lambda: model_cases.cli_export(plan.child_repeats)),
         ("map payload", lambda: model_cases.map_payload(plan.repeats)),
         ("optimal allocation", lambda: model_cases.allocation(plan.repeats)),
         ("point attribution", lambda: geo_cases.attribution(list(plan.attribution_sizes),
                                                             plan.attribution_repeats, plan.grid_cell_m)),
-        ("postcode geocoding", lambda: geo_cases.geocoding(plan.geocode_n, max(1, plan.repeats // 2))),
+        ("postcode geocoding", lambda: geo_cases.geocoding(plan.geocode_n, max(1, plan.repeats // 2),
+                                                                   plan.trace_slow)),
+        ("app script (server side)", lambda: browser.script_runs(max(2, plan.repeats))),
         ("app in Chromium", app),
     ]
 

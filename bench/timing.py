@@ -7,8 +7,8 @@ slow the timed ones:
 - in-process: ``tracemalloc`` peak, in MB (10^6 bytes). It sees Python objects
   and numpy/pandas buffers, not memory that C++ libraries (GEOS, HiGHS, PROJ)
   allocate themselves, so it is a lower bound for shapely-heavy work;
-- subprocesses: the child's peak resident set size (``ru_maxrss``, the per-child
-  form of ``getrusage(RUSAGE_CHILDREN)`` returned by ``os.wait4``), in MB.
+- subprocesses: the child's peak resident set size in MB, read from its own
+  ``VmHWM`` while it runs (see :func:`wait_with_rusage` for why not ``ru_maxrss``).
 """
 
 from __future__ import annotations
@@ -106,18 +106,40 @@ def traced_peak_mb(fn: Callable[[], Any]) -> float:
     return (peak - base) / MB
 
 
+def vm_hwm_mb(pid: int) -> float:
+    """Peak resident set (``VmHWM`` in ``/proc/<pid>/status``) of a running process, MB; NaN if gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 / MB
+    except (OSError, ValueError):
+        pass
+    return float("nan")
+
+
 def wait_with_rusage(proc: subprocess.Popen, timeout_s: float) -> tuple[int, float]:
-    """Wait for ``proc``; return its exit code and peak RSS in MB (Linux ru_maxrss is KiB).
+    """Wait for ``proc``; return its exit code and peak RSS in MB.
+
+    The peak is the child's own ``VmHWM``, polled while it runs (it only grows).
+    ``ru_maxrss`` from ``os.wait4`` (what ``getrusage(RUSAGE_CHILDREN)`` reports) is
+    used only when the child ended before it could be read: Linux keeps the
+    high-water mark across ``execve``, so a child started from a large process
+    reports at least the parent's size.
 
     Raises ``TimeoutError`` (after killing the child) when it runs past ``timeout_s``.
     """
     deadline = time.monotonic() + timeout_s
+    peak = float("nan")
     while True:
+        now = vm_hwm_mb(proc.pid)
+        if now == now:  # not NaN: still running (or a zombie, which reads as gone)
+            peak = now if peak != peak else max(peak, now)
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid == proc.pid:
             code = os.waitstatus_to_exitcode(status)
             proc.returncode = code  # reaped here, so Popen must not wait again
-            return code, usage.ru_maxrss * 1024 / MB
+            return code, peak if peak == peak else usage.ru_maxrss * 1024 / MB  # Linux ru_maxrss: KiB
         if time.monotonic() > deadline:
             proc.kill()
             os.wait4(proc.pid, 0)

@@ -2,8 +2,10 @@
 
 :func:`attribute_points` takes eastings and northings (British National Grid,
 EPSG:27700, metres) and a GeoDataFrame of polygons in the same CRS and returns,
-for each point, the code of its polygon, using one vectorised shapely 2
-``STRtree.query`` call (the tree prepares each polygon once).
+for each point, the code of its polygon, using vectorised shapely 2
+``STRtree.query`` calls (the tree prepares each polygon once). For many batches of
+points against the same polygons, build an :class:`AreaIndex` once and call its
+:meth:`AreaIndex.attribute` with shapely points.
 
 Edges
 -----
@@ -56,23 +58,69 @@ def _check(polygons: gpd.GeoDataFrame, code_column: str, predicate: str) -> None
                        "reproject them with to_crs('EPSG:27700') first")
 
 
+def _first_match(point_idx: np.ndarray, poly_idx: np.ndarray, n: int) -> tuple[np.ndarray, int]:
+    """Lowest polygon position per point (-1 for none), and how many points matched several."""
+    position = np.full(n, -1, dtype=np.int64)
+    if len(point_idx) == 0:
+        return position, 0
+    if np.any(np.diff(point_idx) < 0):
+        order = np.lexsort((poly_idx, point_idx))
+        point_idx, poly_idx = point_idx[order], poly_idx[order]
+    starts = np.flatnonzero(np.r_[True, point_idx[1:] != point_idx[:-1]])
+    position[point_idx[starts]] = np.minimum.reduceat(poly_idx, starts)
+    counts = np.diff(np.r_[starts, len(point_idx)])
+    return position, int(np.count_nonzero(counts > 1))
+
+
+@dataclass(frozen=True)
+class AreaIndex:
+    """A spatial index over polygons, built once and reused for any number of points.
+
+    Matching runs in two passes: ``within`` for every point (shapely's fastest
+    predicate), then, for ``predicate="intersects"``, an ``intersects`` pass over the
+    points still unmatched only (those on an edge, or outside every polygon). On a
+    coverage without overlaps this gives exactly the one-pass ``intersects`` answer
+    with the lowest-position rule, at close to the cost of one ``within`` query.
+    """
+
+    tree: shapely.STRtree
+    codes: np.ndarray  # polygon codes, with a trailing None for "no polygon"
+
+    @classmethod
+    def from_polygons(cls, polygons: gpd.GeoDataFrame, code_column: str = "code") -> AreaIndex:
+        """Index ``polygons`` (EPSG:27700) by ``code_column``."""
+        _check(polygons, code_column, "within")
+        tree = shapely.STRtree(np.asarray(polygons.geometry.array))
+        return cls(tree=tree, codes=np.append(polygons[code_column].to_numpy(dtype=object), None))
+
+    def positions(self, points: np.ndarray, predicate: str = "intersects") -> tuple[np.ndarray, int]:
+        """Polygon row position per point geometry (-1 for none) and the on-edge count."""
+        if predicate not in PREDICATES:
+            raise ValueError(f"predicate must be one of {PREDICATES}, not {predicate!r}")
+        point_idx, poly_idx = self.tree.query(points, predicate="within")
+        position, several = _first_match(point_idx, poly_idx, len(points))
+        if predicate == "within":
+            return position, several
+        left = np.flatnonzero(position < 0)
+        if len(left) == 0:
+            return position, several
+        p2, g2 = self.tree.query(points[left], predicate="intersects")
+        pos2, edge = _first_match(p2, g2, len(left))
+        position[left] = pos2
+        return position, several + edge
+
+    def attribute(self, points: np.ndarray, predicate: str = "intersects") -> np.ndarray:
+        """Code per point geometry (shapely points in EPSG:27700); ``None`` where in no polygon."""
+        position, _ = self.positions(points, predicate)
+        return self.codes[position]  # -1 picks the trailing None
+
+
 def _match(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame,
            predicate: str) -> tuple[np.ndarray, int]:
     """Row position of the polygon holding each point (-1 for none), and the edge count."""
     pts = shapely.points(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
-    tree = shapely.STRtree(np.asarray(polygons.geometry.array))
-    point_idx, poly_idx = tree.query(pts, predicate=predicate)
-    position = np.full(len(pts), -1, dtype=np.int64)
-    if len(point_idx) == 0:
-        return position, 0
-    order = np.lexsort((poly_idx, point_idx)) if np.any(np.diff(point_idx) < 0) else None
-    if order is not None:
-        point_idx, poly_idx = point_idx[order], poly_idx[order]
-    starts = np.flatnonzero(np.r_[True, point_idx[1:] != point_idx[:-1]])
-    # The lowest polygon position among a point's matches: deterministic edge rule.
-    position[point_idx[starts]] = np.minimum.reduceat(poly_idx, starts)
-    counts = np.diff(np.r_[starts, len(point_idx)])
-    return position, int(np.count_nonzero(counts > 1))
+    index = AreaIndex(tree=shapely.STRtree(np.asarray(polygons.geometry.array)), codes=np.array([None]))
+    return index.positions(pts, predicate)
 
 
 def attribute_points(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame,

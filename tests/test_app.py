@@ -9,6 +9,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -142,6 +145,10 @@ def test_map_is_offline_with_one_feature_per_authority(app, ds):
     script = args["script"]
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153
     assert script.count('"type": "Feature"') == 153 + len(ds.regions)
+    # Halton's demand is suppressed by DfE in 2024: grey, and the tooltip says why
+    assert re.search(r'case "E06000006": \s*return \{"className": "authority-shape la-E06000006", '
+                     r'"color": "#ffffff", "fillColor": "#c8c8c8"', script)
+    assert script.count("suppressed by DfE to protect confidentiality (c)") >= 42
     at.toggle(key="symbols").set_value(True).run()
     at.toggle(key="tiles").set_value(True).run()
     args = map_args(at)
@@ -200,3 +207,39 @@ def test_boundary_upload_replaces_the_map(app):
     assert re.findall(r'"className": "authority-shape la-(E\d{8})"', script) == ["E06000001"]
     assert "<img src=x" not in script  # the uploaded name reaches the page escaped
     assert any("152 with no boundary" in c.value for c in at.caption)
+
+
+def test_compare_table_and_chart_for_access_measure(app):
+    app.query_params.update({"measure": "access_index", "compare": "E08000003,E08000012,E10000016"})
+    at = app.run()
+    assert not at.exception
+    assert at.selectbox(key="compare_measure").value == "local_bed_gap"  # access measures are not compared
+    (table,) = [t for t in at.table if "Manchester (E08000003)" in t.value.columns]
+    assert list(table.value.columns) == ["Manchester (E08000003)", "Liverpool (E08000012)", "Kent (E10000016)"]
+    assert table.value.loc["Registered places (places)"].tolist()[0] == "108"
+
+
+def test_regions_table_has_shares_and_quotients(app, ds):
+    at = app.run()
+    (frame,) = [d.value for d in at.dataframe if "location_quotient" in d.value.columns]
+    assert len(frame) == 10 and frame["region"].iloc[-1] == "England"
+    nw = frame.set_index("region").loc["North West"]
+    assert nw["location_quotient"] == round(nw["places_share"] / nw["children_share"], 2)
+
+
+def test_categories_change_the_places_counted(app, ds, downloads, tmp_path):
+    at = app.run()
+    at.multiselect(key="categories").set_value(["childrens_home", "secure_childrens_home"]).run()
+    table = shortfall_frame(at)
+    expected = shortfall.shortfall_table(
+        model.authority_measures(ds, YEAR, ("childrens_home", "secure_childrens_home")))
+    assert table["places"].sum() == expected["places"].sum()
+    assert table["places"].sum() > shortfall.shortfall_table(model.authority_measures(ds, YEAR))["places"].sum()
+    (command,) = [c.value for c in at.caption if "python -m sufficiency export" in c.value]
+    assert "--categories childrens_home,secure_childrens_home" in command
+    args = shlex.split(command.split("`")[1])[4:-2]  # the flags the caption shows, without --out
+    out = tmp_path / "cli.csv"
+    done = subprocess.run([sys.executable, "-m", "sufficiency", "export", *args, "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == downloads[f"shortfall_{YEAR}_england.csv"]  # the caption's command, same bytes

@@ -21,9 +21,10 @@ ROWS = {
     "model_cold", "load_embedded", "model_warm", "model_all_years", "cli_export", "map_html", "map_geojson",
     "allocation", "attr_authorities_1", "attr_authorities_2", "attr_authorities_3", "attr_authorities_growth",
     "attr_grid_1", "attr_grid_2", "attr_grid_3", "attr_grid_growth", "geocode_load", "geocode_tables",
-    "geocode_lookup", *APP_ROWS,
+    "geocode_lookup", "app_script_first", "app_script_rerun", *APP_ROWS,
 }
-NO_MEMORY = {"map_geojson", "attr_authorities_growth", "attr_grid_growth"}  # derived rows
+# derived rows; and two pandas-heavy ones that --quick does not trace (tracemalloc makes them slow)
+NO_MEMORY = {"map_geojson", "attr_authorities_growth", "attr_grid_growth", "model_all_years", "geocode_lookup"}
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def test_map_draws_every_authority_offline(offline_page, app_url, ds, tmp_path):
     assert (tmp_path / "map.png").stat().st_size > 50_000
 
 
-def test_hover_shows_escaped_tooltip_and_click_opens_detail(offline_page, app_url, measures):
+def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, tmp_path):
     frame = open_map(offline_page, app_url)
     kent = frame.locator(f"path.la-{KENT}")
     kent.hover()
@@ -93,9 +93,10 @@ def test_hover_shows_escaped_tooltip_and_click_opens_detail(offline_page, app_ur
     assert f"Local bed gap (children in homes − local places) {format_number(row['local_bed_gap'])} places" in table
     assert f"Registered places {format_number(row['places'])} places" in table
     assert re.search(r"Rank by local bed gap in England \d+ of \d+ 1 = largest shortfall", table)
-    assert offline_page.locator('[data-testid="stVegaLiteChart"]').first.is_visible()  # trend chart
-    assert f"la={KENT}" in offline_page.url  # the view is in the link
+    offline_page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()  # trend chart
+    offline_page.wait_for_function(f"() => location.search.includes('la={KENT}')")  # the view is in the link
     assert offline_page.blocked == []
+    offline_page.screenshot(path=tmp_path / "detail.png", full_page=True)
 
 
 def _pick(page, label: str, name: str) -> None:
@@ -124,8 +125,7 @@ def test_compare_three_authorities(offline_page, app_url, measures):
     assert f"Local bed gap (children in homes − local places): difference from Kent {gaps}" in text
     places = " ".join(format_number(v) for v in expected["places"])
     assert f"Registered places (places) {places}" in text
-    chart = offline_page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True)
-    assert chart.count() >= 1
+    offline_page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).first.wait_for()  # bar chart
     offline_page.wait_for_function(f"() => location.search.includes('compare={KENT}%2C{MEDWAY}%2C{SURREY}')")
 
 
@@ -203,3 +203,18 @@ def test_html_names_show_literally_in_leaflet(offline_page, app_url):
     assert "Region " + EVIL in flat(offline_page.locator(".leaflet-tooltip").filter(has_text="Plain").inner_text())
     assert offline_page.locator("img").count() == 0
     assert dialogs == [] and offline_page.blocked == []
+
+
+def test_places_circles_one_per_authority_with_places(offline_page, app_url, measures):
+    frame = open_map(offline_page, app_url)
+    offline_page.get_by_text("Map options").click()
+    offline_page.get_by_text("Circles: places per authority").click()
+    with_places = int((measures["places"].fillna(0) > 0).sum())
+    offline_page.wait_for_function(
+        """n => {
+            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            return f && f.contentDocument && f.contentDocument.querySelectorAll('path.places-symbol').length === n;
+        }""", arg=with_places, timeout=60_000)
+    assert frame.locator("path.authority-shape").count() == 153
+    assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
+    assert offline_page.blocked == []

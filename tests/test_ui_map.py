@@ -97,6 +97,10 @@ def test_tooltip_shows_range_and_units(squares):
     assert "15 (between 14.5 and 15.5)" in tips[0]
     assert "<th>Local bed gap</th><td>5</td>" in tips[0]
     assert "<th>Local bed gap</th><td>−6</td>" in tips[2]
+    ratio = umap.tooltip_html(measures.assign(places_per_child=[0.667, None, 0.0]), "places_per_child",
+                              "Places per child", "places per child")
+    assert "<th>Places per child</th><td>0.67 places per child</td>" in ratio[0]
+    assert "<th>Places per child</th><td>suppressed by DfE (c)</td>" in ratio[1]
 
 
 def test_symbols_are_at_authority_points_with_area_scaling(squares):
@@ -108,6 +112,7 @@ def test_symbols_are_at_authority_points_with_area_scaling(squares):
     assert [f["properties"]["code"] for f in feats] == ["E06000001", "E06000002"]  # no circle for 0 places
     radii = [f["properties"]["radius"] for f in feats]
     assert radii == [round(umap.SYMBOL_MAX_RADIUS_PX * (10 / 20) ** 0.5, 1), umap.SYMBOL_MAX_RADIUS_PX]
+    assert f'"className": "{umap.SYMBOL_CLASS} symbol-E06000001"' in umap.map_html(fmap)
     lon, lat = feats[0]["geometry"]["coordinates"]
     assert -2 < lon < -1.5 and 52 < lat < 52.5  # back in WGS84, inside Alpha
 

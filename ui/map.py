@@ -260,13 +260,14 @@ def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str
             ("Local bed gap", _cell(r.get("local_bed_gap"), missing)),
         ]
         if measure not in ("places", "children_in_homes", "local_bed_gap"):
-            lines.append((html.escape(measure_label), _cell(r.get(measure), (extra or missing))))
+            value = _cell(r.get(measure), (extra or missing))
+            shown = f"{value} {html.escape(unit)}" if unit and not pd.isna(r.get(measure)) else value
+            lines.append((html.escape(measure_label), shown))
         for text in dict.fromkeys(t for t in (note, extra) if isinstance(t, str) and t):
             lines.append(("Note", html.escape(text)))
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in lines)
-        unit_line = f"<div>{html.escape(measure_label)}: {html.escape(unit)}</div>" if unit else ""
         out.append(f'<div class="sufficiency-tip"><b>{html.escape(str(r.get("name") or ""))}</b>'
-                   f"<table>{body}</table>{unit_line}</div>")
+                   f"<table>{body}</table></div>")
     return out
 
 
@@ -351,7 +352,8 @@ def symbol_layer(points: pd.DataFrame, measures: pd.DataFrame) -> folium.GeoJson
         data, name="Places (circles)",
         marker=folium.CircleMarker(radius=4),
         style_function=lambda f: {"radius": f["properties"]["radius"], "color": SYMBOL_COLOUR,
-                                  "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.35},
+                                  "weight": 1.2, "fillColor": "#ffffff", "fillOpacity": 0.2,
+                                  "className": f"{SYMBOL_CLASS} symbol-{f['properties']['code']}"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False),
         className=SYMBOL_CLASS,
     )

@@ -9,8 +9,9 @@ HOW_TO_READ = """
 unitary, metropolitan district or London borough). The default colour is the
 **local bed gap**: the authority's own looked-after children living in children's
 homes *minus* the registered children's home places inside its boundary.
-**Red means more children than local places (a shortfall); blue means more places
-than the authority's own children (places used by other authorities).** Grey means
+**Warm colours (red, or orange) mean more children than local places (a shortfall);
+cool colours (blue, or purple) mean more places than the authority's own children
+(places used by other authorities); the darker, the bigger.** Grey means
 DfE suppressed or did not publish the children's figure, so no gap can be shown —
 hover for the reason. A gap says where places are, not whether they are suitable:
 homes take children from anywhere, and places are counted as registered, not
