@@ -19,6 +19,7 @@ from sufficiency import access, compare, export, geography, model, regional, sho
 from sufficiency import data as sdata
 from sufficiency.errors import InputError
 from ui import charts, leaflet_offline, tables, text
+from ui import flows as flows_ui
 from ui import map as umap
 from ui import state as ustate
 
@@ -49,9 +50,7 @@ def _with_uploads(key: str, _files: dict) -> tuple[sdata.Dataset, pd.DataFrame]:
 @st.cache_data(max_entries=64, show_spinner="Working out the measures…")
 def _measures(key: str, year: int, categories: tuple[str, ...], _ds) -> pd.DataFrame:
     """The year's measures with the distance-based ones joined on (by code)."""
-    measures = model.authority_measures(_ds, year, categories)
-    regions = regional.regional_concentration(measures, _ds.demand_totals)
-    return measures.merge(access.access_measures(measures, _ds.points, regions), on="code", how="left")
+    return access.with_access(model.authority_measures(_ds, year, categories), _ds.points, _ds.demand_totals)
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing the authorities…")
@@ -125,11 +124,9 @@ def initial_state(ds: sdata.Dataset, years: list[int]) -> None:
     if st.session_state.get("_restored"):
         return
     codes = set(ds.authorities["code"])
-    # open on the latest year that has both Ofsted places and DfE children's figures
-    complete = [y for y in years if y in set(ds.demand["year"]) and y in set(ds.supply["year"])]
     view, notes = ustate.parse_state(st.query_params.to_dict(), years=years, measures=list(model.MEASURES),
                                      codes=codes, regions=set(ds.authorities["region"]),
-                                     default_measure="local_bed_gap", default_year=max(complete, default=None))
+                                     default_measure="local_bed_gap", default_year=model.default_year(ds))
     st.session_state.update({"year": view.year, "measure": view.measure, "region": view.region or "England",
                              "authority_pick": view.authority or None, "compare": list(view.compare),
                              "_restored": True, "_link_notes": notes})
@@ -245,6 +242,96 @@ def shortfall_tab(measures: pd.DataFrame, opts: dict, regions: list[str]) -> Non
     st.caption(f"The same file as `{command}`")
 
 
+def scenario_section(ds: sdata.Dataset, opts: dict, measures: pd.DataFrame, names: dict[str, str]) -> None:
+    """Open or close places in some authorities: before/after table and map."""
+    st.subheader("What if we opened or closed places?")
+    st.caption(text.SCENARIO_HELP)
+    changes: list = st.session_state.setdefault("scenario_changes", [])
+    left, mid, right = st.columns([3, 2, 2])
+    code = left.selectbox("Authority", list(names), index=None, format_func=names.get, key="scn_code",
+                          placeholder="Choose an authority")
+    delta = mid.number_input("Places (+ open, − close)", value=0, step=1, key="scn_delta")
+    right.write("")
+    if right.button("Add to the scenario", key="scn_add") and code and delta:
+        changes.append((code, int(delta)))
+    if not changes:
+        st.info("Add at least one authority and a number of places to open (+) or close (−).")
+        return
+    st.markdown("Scenario: " + "; ".join(f"{'open' if d > 0 else 'close'} {abs(d)} in {names.get(c, c)}"
+                                        for c, d in changes))
+    if st.button("Clear the scenario", key="scn_clear"):
+        st.session_state["scenario_changes"] = []
+        st.rerun()
+    try:
+        report, after = _scenario(opts["year"], opts["categories"], tuple(changes), measures, ds)
+    except InputError as e:
+        st.error(str(e))
+        return
+    st.markdown(f"**Authorities that change: {len(report)}** (distances are straight lines between authorities)")
+    st.dataframe(report, hide_index=True, width="stretch")
+    fmap = umap.choropleth_map(*_shapes_only(ds, after), after, "local_bed_gap", model.MEASURES["local_bed_gap"],
+                               scheme=opts["scheme"], k=opts["k"], palette="RdBu", regions=ds.regions)
+    st.caption("Local bed gap after the scenario")
+    st_folium(fmap, key="scenario_map", height=480, use_container_width=True, returned_objects=[])
+
+
+def _shapes_only(ds: sdata.Dataset, measures: pd.DataFrame) -> tuple:
+    return (geography.year_boundaries(ds.boundaries, measures),)
+
+
+@st.cache_data(max_entries=16, show_spinner="Running the scenario…")
+def _scenario(year: int, categories: tuple[str, ...], changes: tuple, _measures_frame, _ds) -> tuple:
+    base = _measures_frame[[c for c in _measures_frame.columns if c not in access.ACCESS_COLUMNS[1:]]]
+    return access.run_scenario(base, _ds.points, _ds.demand_totals, list(changes))
+
+
+def placements_section(ds: sdata.Dataset, names: dict[str, str]) -> None:
+    """A commissioner's own placements list: distances, bands, flows. Held in memory only."""
+    st.subheader("Your placements list")
+    st.caption(text.PLACEMENTS_HELP)
+    upload = st.file_uploader("Placements (CSV or Excel)", type=["csv", "xlsx"], key="up_placements")
+    if upload is None:
+        return
+    threshold = st.slider("Hide flows with fewer placements than", 1, 10, 5, key="flow_threshold")
+    disclosure = st.selectbox("Small numbers in downloads", ["suppress", "round5", "round10", "none"],
+                              format_func=DISCLOSURE.get, key="placements_disclosure")
+    try:
+        result = _placements(upload.getvalue(), upload.name, threshold, ds)
+    except InputError as e:
+        st.error(str(e))
+        return
+    recon, by_la, flow_table, child_level = result
+    with st.expander("What was read from your file", expanded=False):
+        st.dataframe(recon, hide_index=True)
+    st.markdown("**Per responsible authority** (straight-line distances between home and placement)")
+    st.dataframe(export.apply_disclosure(by_la, disclosure), hide_index=True, width="stretch")
+    st.download_button("Download the per-authority table (CSV)", export.export_csv(by_la, disclosure),
+                       file_name="placements_by_authority.csv", mime="text/csv", on_click="ignore")
+    st_folium(flows_ui.flow_map(flow_table, names, ds.boundaries, threshold=threshold), key="flow_map", height=480,
+              use_container_width=True, returned_objects=[])
+    if st.checkbox("Child-level table (one row per placement)", key="child_level"):
+        st.warning(text.CHILD_LEVEL_WARNING)
+        st.download_button("Download the child-level table (CSV)", export.export_csv(child_level, disclosure),
+                           file_name="placements_child_level.csv", mime="text/csv", on_click="ignore")
+
+
+# scope="session": a placements list is personal data; it is never shared with other sessions,
+# and Streamlit drops it when the session ends (nothing is written to disk).
+@st.cache_data(max_entries=4, show_spinner="Measuring distances…", scope="session")
+def _placements(data: bytes, name: str, threshold: int, _ds) -> tuple:
+    """Read and measure an uploaded placements list (kept in this process's memory only)."""
+    import io
+
+    from sufficiency import placements
+
+    providers = _ds.providers[["urn", "code"]] if _ds.providers is not None else None
+    rows, recon = placements.read_placements(io.BytesIO(data), file_name=name, providers=providers,
+                                             authority_codes=set(_ds.points["code"]))
+    dist = placements.placement_distances(rows, _ds.points)
+    return (recon.summary(), placements.placements_by_authority(dist),
+            placements.flows(dist, _ds.points, min_count=threshold), dist)
+
+
 def sync_url(opts: dict) -> None:
     view = ustate.ViewState(opts["year"], opts["measure"],
                             "" if st.session_state.get("region", "England") == "England" else st.session_state["region"],
@@ -278,7 +365,8 @@ def main() -> None:
     if st.session_state.get("authority_pick") not in names:
         st.session_state["authority_pick"] = None
     st.session_state["compare"] = [c for c in st.session_state.get("compare", []) if c in names]
-    tab_map, tab_compare, tab_regions, tab_table = st.tabs(["Map", "Compare", "Regions", "Shortfall table"])
+    tab_map, tab_compare, tab_regions, tab_table, tab_dist = st.tabs(
+        ["Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios"])
     with tab_map:
         left, right = st.columns([5, 3])
         with left:
@@ -296,6 +384,9 @@ def main() -> None:
         regions_tab(measures, ds.demand_totals)
     with tab_table:
         shortfall_tab(measures, opts, sorted(set(ds.authorities["region"]) - {""}))
+    with tab_dist:
+        scenario_section(ds, opts, measures, names)
+        placements_section(ds, names)
     with st.expander("About the data, sources and licence"):
         st.markdown(text.SOURCES)
         for what, source in ds.sources.items():

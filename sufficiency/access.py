@@ -96,3 +96,43 @@ def access_measures(measures: pd.DataFrame, points: pd.DataFrame, regional: pd.D
     out["share_inside_la"] = out["code"].map((100 - pct) / 100).astype("Float64")
     out["distance_method"] = "straight line"
     return out[ACCESS_COLUMNS]
+
+
+def with_access(measures: pd.DataFrame, points: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """``measures`` with :func:`access_measures` joined on by code."""
+    from sufficiency.regional import regional_concentration
+
+    regional = regional_concentration(measures, totals)
+    return measures.merge(access_measures(measures, points, regional), on="code", how="left")
+
+
+def run_scenario(measures: pd.DataFrame, points: pd.DataFrame, totals: pd.DataFrame,
+                 changes: list[tuple[str, float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Open/close places and report what changes.
+
+    Returns
+    -------
+    (report, measures_after): the before/after table of
+    :func:`sufficiency.scenarios.scenario_report` for the authorities that change, with
+    the local bed gap from published demand only (missing where DfE suppressed it; the
+    allocation alone uses the regional estimate, flagged in ``demand_estimated``), and
+    the year's measures after the change (places, gap and distance measures).
+    """
+    from sufficiency.model import with_places
+    from sufficiency.regional import regional_concentration
+    from sufficiency.scenarios import apply_scenario, scenario_report
+
+    regional = regional_concentration(measures, totals)
+    before = allocation_inputs(measures, points, regional)
+    before = before.assign(children_in_homes=before["children_in_homes"].astype(float))
+    after = apply_scenario(before, changes)
+    report = scenario_report(before, after)
+    published = measures.set_index("code")["children_in_homes"].astype("Float64")
+    for side in ("before", "after"):
+        report[f"local_bed_gap_{side}"] = (report["code"].map(published) - report[f"places_{side}"]).astype("Float64")
+    report["demand_estimated"] = report["code"].map(before.set_index("code")["demand_estimated"]).astype(bool)
+    report.insert(2, "distance_method", "straight line")
+    new_places = dict(zip(after["code"], after["places"], strict=True))
+    changed = {c for c, _ in changes}
+    measures_after = with_places(measures, {c: p for c, p in new_places.items() if c in changed})
+    return report, with_access(measures_after, points, totals)

@@ -16,8 +16,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from geo.errors import BadValueError
 from sufficiency.data import Dataset
 from sufficiency.export import RULES, export_csv
@@ -89,16 +87,10 @@ def run_placements(args: argparse.Namespace, ds: Dataset) -> int:
 
 def run_scenario(args: argparse.Namespace, ds: Dataset, year: int, categories: tuple[str, ...]) -> int:
     """Apply opened/closed places and write the before/after table of authorities that change."""
-    from sufficiency.access import allocation_inputs
+    from sufficiency.access import run_scenario as scenario
     from sufficiency.model import authority_measures
-    from sufficiency.regional import regional_concentration
-    from sufficiency.scenarios import apply_scenario, scenario_report
 
     measures = authority_measures(ds, year, categories)
-    before = allocation_inputs(measures, ds.points, regional_concentration(measures, ds.demand_totals))
-    before = before.assign(children_in_homes=before["children_in_homes"].astype(float))
-    after = apply_scenario(before, _changes(args.open, args.close))
-    report = scenario_report(before, after)
-    report.insert(2, "distance_method", "straight line")
-    _write(export_csv(pd.DataFrame(report)), args.out)
+    report, _ = scenario(measures, ds.points, ds.demand_totals, _changes(args.open, args.close))
+    _write(export_csv(report), args.out)
     return 0

@@ -209,3 +209,23 @@ def measures_all_years(ds: Dataset, categories=CATEGORIES_DEFAULT, include_short
     """:func:`authority_measures` for every year available, stacked."""
     frames = [authority_measures(ds, y, categories, include_short_breaks) for y in years_available(ds)]
     return pd.concat(frames, ignore_index=True)
+
+
+def with_places(measures: pd.DataFrame, places: dict[str, float]) -> pd.DataFrame:
+    """``measures`` with some authorities' places replaced and every derived measure recomputed.
+
+    ``places`` maps code -> new number of places (a scenario). Sector columns are
+    left as they were; the private share is recomputed against the new total.
+    """
+    out = measures.copy()
+    new = out["code"].map(places)
+    changed = new.notna()
+    out.loc[changed, "places"] = new[changed].astype(float)
+    _derive(out)
+    return out
+
+
+def default_year(ds: Dataset) -> int:
+    """The latest year with both Ofsted places and DfE children's figures (else the latest year)."""
+    both = set(ds.demand["year"].astype(int)) & set(ds.supply["year"].astype(int))
+    return max(both) if both else max(years_available(ds))

@@ -218,3 +218,26 @@ def test_places_circles_one_per_authority_with_places(offline_page, app_url, mea
     assert frame.locator("path.authority-shape").count() == 153
     assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
     assert offline_page.blocked == []
+
+
+def test_placements_upload_draws_flows_and_keeps_small_numbers_hidden(offline_page, app_url, tmp_path):
+    """A commissioner's placements list: per-authority table with small numbers suppressed,
+    flow lines between authorities (never children's or homes' points), all offline."""
+    open_map(offline_page, app_url)
+    offline_page.get_by_role("tab", name="Distances and scenarios").click()
+    uploader = offline_page.locator('[data-testid="stFileUploader"]').filter(has_text="Placements")
+    uploader.locator('input[type="file"]').set_input_files(FIXTURES / "placements" / "placements.csv")
+    offline_page.get_by_text("Per responsible authority").wait_for(timeout=60_000)
+    # The threshold defaults to 5: every flow in the 4-row fixture is below it, so none is drawn.
+    frames = offline_page.locator(MAP_FRAME)
+    frames.last.wait_for(timeout=60_000)
+    flow_frame = offline_page.frame_locator(MAP_FRAME).last
+    flow_frame.get_by_text("not drawn", exact=False).wait_for(timeout=60_000)
+    assert flow_frame.locator("path.flow-line").count() == 0
+    with offline_page.expect_download() as info:
+        offline_page.get_by_role("button", name="Download the per-authority table (CSV)").click()
+    path = tmp_path / "by_la.csv"
+    info.value.save_as(path)
+    text = path.read_text()
+    assert "E08000007,c," in text and "suppress" in text and "straight line" in text
+    assert offline_page.blocked == []

@@ -65,3 +65,22 @@ def export_command(year: int, region: str, disclosure: str, categories: tuple[st
         parts.append(f"--disclosure {disclosure}")
     parts.append("--out file.csv")
     return " ".join(parts)
+
+SCENARIO_HELP = (
+    "Add one row per authority: a positive number opens places, a negative one closes them. "
+    "The table shows every authority whose local bed gap, sufficiency radius or best achievable share "
+    "of children within 20 miles changes. Distances are straight lines between authorities' "
+    "representative points. For the allocation only, authorities whose figures DfE suppresses are given "
+    "an equal share of their region's remainder (marked 'demand_estimated'), and places are scaled to "
+    "England's occupancy: not every registered place is vacant."
+)
+PLACEMENTS_HELP = (
+    "Upload your own list: one row per placement with the child's home postcode (or your authority's code) "
+    "and the placement's postcode, Ofsted URN or authority code; optionally placement type and dates. "
+    "The file stays in this session's memory: it is never written to disk or kept after you close the page. "
+    "Only totals per authority and flows between authorities are shown; small numbers are hidden."
+)
+CHILD_LEVEL_WARNING = (
+    "This table has one row per child's placement. It is personal data: keep it within your council's "
+    "systems and do not share it. The small-number rule chosen above is applied."
+)

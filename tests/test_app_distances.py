@@ -1,0 +1,52 @@
+"""The app's "Distances and scenarios" tab with AppTest: the scenario form changes only what it should."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from sufficiency import access, data, model
+
+REPO = Path(__file__).resolve().parent.parent
+BRADFORD = "E08000032"
+
+
+@pytest.fixture
+def app():
+    st.cache_data.clear()
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+
+
+def _tables(at):
+    return [d.value for d in at.dataframe]
+
+
+def test_scenario_opens_places_and_shows_before_after(app):
+    app.run()
+    assert not app.exception
+    app.selectbox(key="scn_code").set_value(BRADFORD)
+    app.number_input(key="scn_delta").set_value(20)
+    app.button(key="scn_add").click()
+    app.run()
+    assert not app.exception
+    assert any("Scenario: open 20 in Bradford" in m.value for m in app.markdown)
+    report = next(t for t in _tables(app) if "places_after" in t.columns)
+    ds = data.load_embedded()
+    expected, _ = access.run_scenario(model.authority_measures(ds, 2024), ds.points, ds.demand_totals,
+                                      [(BRADFORD, 20.0)])
+    assert report["code"].tolist() == expected["code"].tolist()
+    row = report.set_index("code").loc[BRADFORD]
+    assert row["places_after"] - row["places_before"] == 20
+    assert row["local_bed_gap_after"] == row["local_bed_gap_before"] - 20
+    assert (report["distance_method"] == "straight line").all()
+
+
+def test_scenario_closing_more_than_exist_is_a_plain_error(app):
+    app.run()
+    app.selectbox(key="scn_code").set_value("E06000001")
+    app.number_input(key="scn_delta").set_value(-5000)
+    app.button(key="scn_add").click()
+    app.run()
+    assert not app.exception
+    assert any("cannot close 5000 places" in e.value for e in app.error)
