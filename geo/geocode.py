@@ -173,9 +173,10 @@ def geocode(postcodes: pd.Series, directory: pd.DataFrame | None = None) -> pd.D
             break
         pos = table.index.get_indexer(keys.fillna("").to_numpy())
         hit = todo & (pos >= 0)
-        easting[hit] = table["easting"].to_numpy()[pos[hit]]
-        northing[hit] = table["northing"].to_numpy()[pos[hit]]
-        lad[hit] = table["lad_code"].to_numpy()[pos[hit]]
+        found = table.iloc[pos[hit]]  # pick the rows first: the directory has 2.26 M of them
+        easting[hit] = found["easting"].to_numpy()
+        northing[hit] = found["northing"].to_numpy()
+        lad[hit] = found["lad_code"].to_numpy(dtype=object)
         precision[hit] = name
     lad_series = pd.Series(lad, dtype="string")
     return pd.DataFrame(

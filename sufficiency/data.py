@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
+
+if TYPE_CHECKING:  # geopandas is imported only when boundaries are loaded (a faster CLI start)
+    import geopandas as gpd
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -74,6 +77,8 @@ def load_embedded(data_dir: Path | None = None, *, geometry: bool = True) -> Dat
     d = Path(data_dir) if data_dir else DATA_DIR
     boundaries = regions = None
     if geometry:
+        import geopandas as gpd
+
         boundaries = gpd.read_file(d / "authorities.geojson")
         regions = gpd.read_file(d / "regions.geojson")
     points = _csv(d / "authority_points.csv") if (d / "authority_points.csv").exists() else None
