@@ -116,7 +116,8 @@ def test_compare_three_authorities(offline_page, app_url, measures):
     offline_page.get_by_role("tab", name="Compare").click()
     _pick(offline_page, "Authorities to compare", "Medway")
     _pick(offline_page, "Authorities to compare", "Surrey")
-    table = offline_page.locator('[data-testid="stTable"]').filter(has_text="difference from Kent")
+    table = (offline_page.locator('[data-testid="stTable"]').filter(has_text="difference from Kent")
+             .filter(has_text=f"Surrey ({SURREY})"))  # wait until the third pick has reached the table
     table.wait_for(timeout=30_000)
     text = flat(table.inner_text())
     expected = compare.compare_authorities(measures, [KENT, MEDWAY, SURREY])
