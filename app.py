@@ -290,20 +290,24 @@ def placements_section(ds: sdata.Dataset, names: dict[str, str]) -> None:
     st.subheader("Your placements list")
     st.caption(text.PLACEMENTS_HELP)
     upload = st.file_uploader("Placements (CSV or Excel)", type=["csv", "xlsx"], key="up_placements")
+    roads = st.file_uploader("Road graph for road distances (optional: .graphml or OSM XML, see docs/roads.md)",
+                             type=["graphml", "osm", "xml"], key="up_roads")
     if upload is None:
         return
     threshold = st.slider("Hide flows with fewer placements than", 1, 10, 5, key="flow_threshold")
     disclosure = st.selectbox("Small numbers in downloads", ["suppress", "round5", "round10", "none"],
                               format_func=DISCLOSURE.get, key="placements_disclosure")
     try:
-        result = _placements(upload.getvalue(), upload.name, threshold, ds)
+        road = (roads.getvalue(), roads.name) if roads is not None else None
+        result = _placements(upload.getvalue(), upload.name, threshold, road, ds)
     except InputError as e:
         st.error(str(e))
         return
     recon, by_la, flow_table, child_level = result
     with st.expander("What was read from your file", expanded=False):
         st.dataframe(recon, hide_index=True)
-    st.markdown("**Per responsible authority** (straight-line distances between home and placement)")
+    method = " and ".join(sorted(set(child_level["distance_method"].dropna()))) or "straight line"
+    st.markdown(f"**Per responsible authority** (distances between home and placement: {method})")
     st.dataframe(export.apply_disclosure(by_la, disclosure), hide_index=True, width="stretch")
     st.download_button("Download the per-authority table (CSV)", export.export_csv(by_la, disclosure),
                        file_name="placements_by_authority.csv", mime="text/csv", on_click="ignore")
@@ -318,7 +322,7 @@ def placements_section(ds: sdata.Dataset, names: dict[str, str]) -> None:
 # scope="session": a placements list is personal data; it is never shared with other sessions,
 # and Streamlit drops it when the session ends (nothing is written to disk).
 @st.cache_data(max_entries=4, show_spinner="Measuring distances…", scope="session")
-def _placements(data: bytes, name: str, threshold: int, _ds) -> tuple:
+def _placements(data: bytes, name: str, threshold: int, road: tuple | None, _ds) -> tuple:
     """Read and measure an uploaded placements list (kept in this process's memory only)."""
     import io
 
@@ -327,9 +331,24 @@ def _placements(data: bytes, name: str, threshold: int, _ds) -> tuple:
     providers = _ds.providers[["urn", "code"]] if _ds.providers is not None else None
     rows, recon = placements.read_placements(io.BytesIO(data), file_name=name, providers=providers,
                                              authority_codes=set(_ds.points["code"]))
-    dist = placements.placement_distances(rows, _ds.points)
+    graph = _road_graph(*road) if road else None
+    dist = placements.placement_distances(rows, _ds.points, road_graph=graph)
     return (recon.summary(), placements.placements_by_authority(dist),
             placements.flows(dist, _ds.points, min_count=threshold), dist)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the road graph…")
+def _road_graph(data: bytes, name: str):
+    """A road graph from an upload (not personal data; osmnx reads files, so it goes via a temporary file)."""
+    import tempfile
+    from pathlib import Path
+
+    from geo.roads import load_road_graph
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(data)
+        return load_road_graph(path)
 
 
 def sync_url(opts: dict) -> None:

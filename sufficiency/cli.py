@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import FileTooLargeError, SufficiencyError
-from sufficiency.cli_distance import add_parsers, run_placements, run_scenario
+from sufficiency.cli_distance import add_parsers, run_matrix, run_placements, run_scenario
 from sufficiency.data import Dataset, load_embedded, load_user_files
 from sufficiency.export import RULES, export_csv
 from sufficiency.model import CATEGORIES, CATEGORIES_DEFAULT, authority_measures, years_available
@@ -117,6 +117,8 @@ def run(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "placements":
             return run_placements(args, ds)
+        if args.command == "matrix":
+            return run_matrix(args, ds)
         year = _year(args, ds)
         if args.command == "scenario":
             return run_scenario(args, ds, year, CATEGORIES_DEFAULT)

@@ -6,6 +6,7 @@ Examples::
     python -m sufficiency placements my_placements.csv --roads county.graphml
     python -m sufficiency placements my_placements.csv --child-level rows.csv   # with a warning
     python -m sufficiency scenario --year 2024 --open E08000003:12 --close E06000001:4
+    python -m sufficiency matrix --out distances.csv
 
 Every distance written says how it was measured (``distance_method``: straight line or road).
 """
@@ -36,6 +37,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--child-level", type=Path, help="one row per placement (personal data: see the warning)")
     p.add_argument("--disclosure", choices=list(RULES), default="suppress",
                    help="small-number control for the files written (default: suppress)")
+    m = sub.add_parser("matrix", help="authority-to-authority straight-line distances (long CSV)")
+    m.add_argument("--out", type=Path, help="output CSV (default: standard output)")
     s = sub.add_parser("scenario", help="open or close places and see what changes")
     s.add_argument("--year", type=int, default=None)
     s.add_argument("--open", action="append", default=[], metavar="CODE:N", help="open N places in CODE")
@@ -82,6 +85,16 @@ def run_placements(args: argparse.Namespace, ds: Dataset) -> int:
     if args.child_level:
         print(CHILD_LEVEL_WARNING.format(rule=RULES[args.disclosure]), file=sys.stderr)
         args.child_level.write_bytes(export_csv(dist, args.disclosure))
+    return 0
+
+
+def run_matrix(args: argparse.Namespace, ds: Dataset) -> int:
+    """Write the distance matrix between today's authorities' representative points."""
+    from sufficiency.access import authority_distances
+
+    table = authority_distances(ds.points)
+    data = table.to_csv(index=False, lineterminator="\n").encode()
+    _write(data, args.out)
     return 0
 
 

@@ -86,3 +86,23 @@ def test_cli_child_level_warns(tmp_path, capsys):
     assert "personal data about children" in err
     rows = pd.read_csv(child)
     assert len(rows) == 4 and "easting" not in " ".join(rows.columns)
+
+
+def test_distance_matrix_by_hand(ds):
+    from sufficiency.access import authority_distances
+
+    table = authority_distances(ds.points)
+    assert len(table) == 153 * 153 and (table["distance_method"] == "straight line").all()
+    p = ds.points.set_index("code")
+    dx = p.loc["E06000001", "easting"] - p.loc["E06000002", "easting"]
+    dy = p.loc["E06000001", "northing"] - p.loc["E06000002", "northing"]
+    row = table[(table["from_code"] == "E06000001") & (table["to_code"] == "E06000002")].iloc[0]
+    assert row["distance_km"] == pytest.approx((dx**2 + dy**2) ** 0.5 / 1000, abs=5e-4)
+    assert row["distance_miles"] == pytest.approx(row["distance_km"] / 1.609344, abs=5e-4)
+    assert (table.loc[table["from_code"] == table["to_code"], "distance_km"] == 0).all()
+
+
+def test_cli_matrix(tmp_path):
+    out = tmp_path / "m.csv"
+    assert run(["matrix", "--out", str(out)]) == 0
+    assert sum(1 for _ in out.open()) == 153 * 153 + 1
