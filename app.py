@@ -361,11 +361,11 @@ def sync_url(opts: dict) -> None:
 
 
 def main() -> None:
+    st.title(text.TITLE)  # first, so the page shows at once while the data loads
     _leaflet()
     ds_key, ds = dataset()
     years = model.years_available(ds)
     initial_state(ds, years)
-    st.title(text.TITLE)
     for note in st.session_state.pop("_link_notes", []):
         st.warning(note)
     with st.expander("How to read this map", expanded=False):

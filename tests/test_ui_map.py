@@ -141,3 +141,21 @@ def test_install_leaflet_copies_files(tmp_path):
     assert (target / "leaflet.css").read_text().startswith("/* required styles */")
     assert (target / "images" / "layers.png").is_file()
     assert leaflet_offline.install_leaflet(tmp_path) == target  # idempotent
+
+
+@pytest.mark.parametrize("scheme", ["Quantiles", "Equal interval"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_numpy_classes_equal_mapclassify(scheme, seed):
+    """Quantiles and equal intervals are computed without mapclassify: same bins and classes."""
+    import mapclassify
+
+    from ui.map import SCHEMES, _bins
+
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.normal(0, 40, 150), 0)
+    for k in (3, 5, 7):
+        ours = _bins(values, scheme, k)
+        theirs = np.unique(mapclassify.classify(values, SCHEMES[scheme], k=k).bins)
+        np.testing.assert_allclose(ours, theirs)
+        np.testing.assert_array_equal(np.searchsorted(ours, values, side="left"),
+                                      mapclassify.UserDefined(values, ours).yb)

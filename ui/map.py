@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
@@ -110,14 +109,29 @@ def format_number(value: float) -> str:
 
 
 def _bins(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
-    """Upper class bounds of ``values`` under a mapclassify scheme."""
+    """Upper class bounds of ``values`` under a mapclassify scheme.
+
+    Quantiles and equal intervals are computed here with numpy exactly as mapclassify
+    does (tested against it); mapclassify itself, slow to import, is loaded only for
+    the other schemes (natural breaks), so the first map draws sooner.
+    """
     unique = np.unique(values)
     k = max(1, min(k, len(unique)))
     if k == 1:
         return np.array([values.max()])
+    name = SCHEMES.get(scheme, scheme)
+    if name == "Quantiles":
+        return np.unique(np.percentile(values, np.linspace(100 / k, 100, k)))
+    if name == "EqualInterval":
+        lo, hi = float(values.min()), float(values.max())
+        bins = lo + (hi - lo) / k * np.arange(1, k + 1)
+        bins[-1] = hi
+        return np.unique(bins)
+    import mapclassify
+
     with warnings.catch_warnings():  # "not enough unique values": fewer classes is the intended result
         warnings.simplefilter("ignore", UserWarning)
-        return np.unique(mapclassify.classify(values, SCHEMES.get(scheme, scheme), k=k).bins)
+        return np.unique(mapclassify.classify(values, name, k=k).bins)
 
 
 def _pick(shades: list[str], n: int) -> list[str]:
@@ -171,7 +185,7 @@ def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5, *, diverg
     else:
         bins = _bins(data, scheme, k)
         colours = _pick(SEQUENTIAL.get(palette, SEQUENTIAL["viridis"]), len(bins))
-    class_of[present] = mapclassify.UserDefined(data, bins).yb
+    class_of[present] = np.searchsorted(bins, data, side="left")  # as mapclassify.UserDefined(...).yb
     lows = [data.min()] + list(bins[:-1])
     labels = [f"{format_number(lo)} to {format_number(hi)}" for lo, hi in zip(lows, bins, strict=True)]
     if len(bins) and lows[0] == bins[0]:
