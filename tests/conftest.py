@@ -90,6 +90,22 @@ def _need_browser() -> None:
 
 
 @pytest.fixture(scope="session")
+def ds():
+    """The embedded tables, without geometry (test modules that draw load their own)."""
+    from sufficiency.data import load_embedded
+
+    return load_embedded(geometry=False)
+
+
+@pytest.fixture(scope="session")
+def m2024(ds):
+    """The national model for 31 March 2024 on the embedded data."""
+    from sufficiency.model import authority_measures
+
+    return authority_measures(ds, 2024)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """A headless Chromium (Playwright), shared by the session."""
     _need_browser()

@@ -5,16 +5,10 @@ import pytest
 
 from sufficiency.access import access_measures, allocation_inputs
 from sufficiency.cli import run
-from sufficiency.data import load_embedded
 from sufficiency.model import authority_measures
 from sufficiency.regional import regional_concentration
 
 FIXTURE = "tests/fixtures/placements/placements.csv"
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_embedded(geometry=False)
 
 
 @pytest.fixture(scope="module")

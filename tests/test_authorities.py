@@ -14,12 +14,6 @@ from sufficiency.authorities import (
     resolve_codes,
     valid_in,
 )
-from sufficiency.data import load_embedded
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_embedded(geometry=False)
 
 
 def test_table_has_153_current_authorities_in_nine_regions(ds):

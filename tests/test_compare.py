@@ -11,18 +11,7 @@ from sufficiency.compare import (
     statistical_neighbours,
     trend,
 )
-from sufficiency.data import load_embedded
-from sufficiency.model import authority_measures, measures_all_years
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_embedded(geometry=False)
-
-
-@pytest.fixture(scope="module")
-def m2024(ds):
-    return authority_measures(ds, 2024)
+from sufficiency.model import measures_all_years
 
 
 def test_compare_differences_from_first(m2024):

@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from sufficiency.data import load_embedded
 from sufficiency.demand import children_in_homes
 from sufficiency.model import authority_measures, measures_all_years, supply_by_code
 
@@ -24,16 +23,6 @@ HAND_2025 = {
     "North East": (214, 858),
     "South West": (263, 785),
 }
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_embedded(geometry=False)
-
-
-@pytest.fixture(scope="module")
-def m2024(ds):
-    return authority_measures(ds, 2024)
 
 
 def test_2025_england_totals_equal_the_hand_count(ds):

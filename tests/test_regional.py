@@ -2,14 +2,8 @@
 
 import pytest
 
-from sufficiency.data import load_embedded
 from sufficiency.model import authority_measures
 from sufficiency.regional import CONCENTRATION_REGIONS, regional_concentration, top_regions_by_places
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_embedded(geometry=False)
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,10 @@ import pytest
 
 from geo.errors import BadValueError
 from sufficiency.cli import run
-from sufficiency.data import load_embedded
 from sufficiency.export import export_csv
-from sufficiency.model import authority_measures
 from sufficiency.shortfall import SHORTFALL_COLUMNS, shortfall_table
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def m2024():
-    return authority_measures(load_embedded(geometry=False), 2024)
 
 
 def test_sorted_by_gap_with_missing_last(m2024):
