@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--demand", type=Path, help="your own DfE placed-outside table")
         c.add_argument("--net-gain", type=Path, help="your own DfE net-gain table (with --demand)")
         c.add_argument("--boundaries", type=Path, help="your own boundary file (GeoJSON, GPKG, SHP, zip)")
+        c.add_argument("--report", type=Path, help="write the reconciliation (rows read / used / set aside) as CSV")
         if name == "export":
             c.add_argument("--out", type=Path, help="output CSV (default: standard output)")
             c.add_argument("--disclosure", choices=list(RULES), default="none",
@@ -112,6 +113,8 @@ def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         ds, recon = _dataset(args)
+        if args.report:
+            args.report.write_bytes(recon.to_csv(index=False, lineterminator="\n").encode())
         if args.command == "reconcile":
             print(recon.to_string(index=False))
             return 0

@@ -70,3 +70,15 @@ def test_python_dash_m_runs():
                           cwd=ROOT, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(b"\n") == 34  # header + 33 London authorities
+
+
+def test_cli_writes_the_reconciliation_report(tmp_path):
+    report = tmp_path / "recon.csv"
+    providers = ROOT.parent / "shared" / "data" / "raw" / "ofsted-providers" / "provider_at_march_2025.csv"
+    if not providers.exists():
+        pytest.skip(f"raw Ofsted file not found at {providers}")
+    assert run(["export", "--year", "2024", "--providers", str(providers), "--out", str(tmp_path / "x.csv"),
+                "--report", str(report)]) == 0
+    recon = pd.read_csv(report).set_index("what")["rows"]
+    assert recon["rows read"] == 5600
+    assert recon["rows read"] == recon["rows used"] + recon[recon.index.str.startswith("set aside")].sum()
