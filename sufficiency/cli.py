@@ -113,7 +113,7 @@ def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         ds, recon = _dataset(args)
-        if args.report:
+        if getattr(args, "report", None):
             args.report.write_bytes(recon.to_csv(index=False, lineterminator="\n").encode())
         if args.command == "reconcile":
             print(recon.to_string(index=False))
