@@ -72,9 +72,14 @@ def _map(ds_key: str, ds: sdata.Dataset, measures: pd.DataFrame, opts: dict):
     if missing:
         shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
         st.caption(f"Not drawn ({len(missing)} with no boundary in the boundary file for that year): {shown}")
+    notice = model.year_notice(measures, opts["measure"])
+    if notice:
+        st.info(f"{notice}: no authority has this figure for {opts['year']}. Choose another year or measure.")
     return umap.choropleth_map(shapes, measures, opts["measure"], model.MEASURES[opts["measure"]],
                                scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=ds.regions,
-                               points=points, show_symbols=opts["symbols"], tiles=opts["tiles"])
+                               points=points, show_symbols=opts["symbols"], tiles=opts["tiles"],
+                               missing_label=f"No figure: {notice}" if notice else
+                               "No figure (suppressed by DfE or not published)")
 
 
 def dataset() -> tuple[str, sdata.Dataset]:
@@ -112,6 +117,13 @@ def dataset() -> tuple[str, sdata.Dataset]:
         st.sidebar.error("Your file could not be read (an unexpected problem in the tool). "
                          "The embedded data is shown instead.")
         return "embedded", _embedded()
+    used = report[report["what"] == "rows used"]
+    unusable = used.loc[used["rows"] == 0, "file"].tolist()
+    if unusable:
+        st.sidebar.error(f"Nothing in {', '.join(unusable)} could be used: every row was set aside "
+                         "(see the reasons below). Showing the embedded data instead.")
+        st.sidebar.dataframe(report, hide_index=True)
+        return "embedded", _embedded()
     st.session_state["_upload_names"] = {kind: f.name for kind, f in files.items()}
     st.sidebar.success("Using your files: " + ", ".join(f.name for f in files.values()))
     with st.sidebar.expander("What was read from your files", expanded=True):
@@ -126,9 +138,11 @@ def initial_state(ds: sdata.Dataset, years: list[int]) -> None:
     codes = set(ds.authorities["code"])
     view, notes = ustate.parse_state(st.query_params.to_dict(), years=years, measures=list(model.MEASURES),
                                      codes=codes, regions=set(ds.authorities["region"]),
-                                     default_measure="local_bed_gap", default_year=model.default_year(ds))
+                                     default_measure="local_bed_gap", default_year=model.default_year(ds),
+                                     categories=list(model.CATEGORIES))
     st.session_state.update({"year": view.year, "measure": view.measure, "region": view.region or "England",
                              "authority_pick": view.authority or None, "compare": list(view.compare),
+                             "categories": list(view.categories or model.CATEGORIES_DEFAULT),
                              "_restored": True, "_link_notes": notes})
 
 
@@ -138,8 +152,8 @@ def sidebar(years: list[int]) -> dict:
     year = sb.selectbox("Year (31 March)", years[::-1], key="year")
     measure = sb.selectbox("Measure", list(model.MEASURES), key="measure",
                            format_func=lambda m: model.MEASURES[m]["label"])
-    cats = sb.multiselect("Count places in", list(model.CATEGORIES), default=list(model.CATEGORIES_DEFAULT),
-                          format_func=model.CATEGORIES.get, key="categories")
+    cats = sb.multiselect("Count places in", list(model.CATEGORIES), format_func=model.CATEGORIES.get,
+                          key="categories")
     with sb.expander("Map options"):
         scheme = st.selectbox("Classes", list(umap.SCHEMES), key="scheme")
         k = st.slider("Number of classes", 3, 9, 6, key="k")
@@ -187,7 +201,9 @@ def detail_panel(ds_key: str, ds: sdata.Dataset, opts: dict, measures: pd.DataFr
     st.table(tables.detail_table(row, detail["ranks"], model.MEASURES), border="horizontal", hide_index=True)
     st.markdown("**Trend** (places and children; the gap is their difference)")
     st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
-    st.markdown("**Statistical neighbours** (most similar authorities this year)")
+    st.markdown("**Authorities in a similar children's-homes position** this year")
+    st.caption("Our own comparison, not DfE's statistical neighbours: nearest on children in homes, places, "
+               "% placed outside, private share and net gain per child (see sufficiency/compare.py).")
     if len(detail["neighbours"]):
         st.table(tables.neighbours_table(detail["neighbours"]), border="horizontal", hide_index=True)
     else:
@@ -229,11 +245,19 @@ REGION_COLUMNS = ["region", "homes", "places", "children_in_homes", "homes_share
 REGION_SHARES = ["homes_share", "places_share", "children_share", "private_share"]
 
 
+SHORTFALL_ORDER = ["rank", "name", "local_bed_gap", "children_in_homes", "places", "homes", "placed_outside",
+                   "placed_outside_pct", "net_gain", "places_per_child", "region", "code", "children_in_homes_low",
+                   "children_in_homes_high", "local_bed_gap_low", "local_bed_gap_high", "private_share",
+                   "demand_note", "supply_note", "disclosure_control"]
+
+
 def shortfall_tab(measures: pd.DataFrame, opts: dict, regions: list[str]) -> None:
     region = st.selectbox("Region", ["England", *regions], key="region")
     disclosure = st.selectbox("Small numbers", list(DISCLOSURE), format_func=DISCLOSURE.get, key="disclosure")
     table = shortfall.shortfall_table(measures, None if region == "England" else region)
-    st.dataframe(table, hide_index=True, width="stretch")
+    # the table on screen follows the same small-number rule as the download
+    st.dataframe(export.apply_disclosure(table, disclosure), hide_index=True, width="stretch",
+                 column_order=SHORTFALL_ORDER)
     name = f"shortfall_{opts['year']}_{'england' if region == 'England' else region.lower().replace(' ', '_')}.csv"
     st.download_button("Download CSV", export.export_csv(table, disclosure=disclosure), file_name=name,
                        mime="text/csv", key="download", on_click="ignore")
@@ -257,7 +281,7 @@ def scenario_section(ds: sdata.Dataset, opts: dict, measures: pd.DataFrame, name
     if not changes:
         st.info("Add at least one authority and a number of places to open (+) or close (−).")
         return
-    st.markdown("Scenario: " + "; ".join(f"{'open' if d > 0 else 'close'} {abs(d)} in {names.get(c, c)}"
+    st.markdown(f"Scenario on 31 March {opts['year']} figures: " + "; ".join(f"{'open' if d > 0 else 'close'} {abs(d)} in {names.get(c, c)}"
                                         for c, d in changes))
     if st.button("Clear the scenario", key="scn_clear"):
         st.session_state["scenario_changes"] = []
@@ -354,10 +378,11 @@ def _road_graph(data: bytes, name: str):
 def sync_url(opts: dict) -> None:
     view = ustate.ViewState(opts["year"], opts["measure"],
                             "" if st.session_state.get("region", "England") == "England" else st.session_state["region"],
-                            st.session_state.get("authority_pick") or "", tuple(st.session_state.get("compare", [])))
-    wanted = ustate.to_query(view)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+                            st.session_state.get("authority_pick") or "", tuple(st.session_state.get("compare", [])),
+                            () if opts["categories"] == model.CATEGORIES_DEFAULT else opts["categories"])
+    # Sent on every run, not only on change: an update sent in a run that a newer rerun
+    # interrupts (the map reporting back, a quick second click) never reaches the browser.
+    st.query_params.from_dict(ustate.to_query(view))
 
 
 def main() -> None:
@@ -371,6 +396,7 @@ def main() -> None:
     with st.expander("How to read this map", expanded=False):
         st.markdown(text.HOW_TO_READ)
     opts = sidebar(years)
+    sync_url(opts)  # at once: a link copied while the rest draws already holds this view
     measures = _measures(ds_key, opts["year"], opts["categories"], ds)
     names = dict(zip(measures["code"], measures["name"], strict=True))
     names = dict(sorted(names.items(), key=lambda kv: str(kv[1])))

@@ -56,7 +56,8 @@ MEASURES: dict[str, dict] = {
     "local_bed_gap": {"label": "Local bed gap (children in homes − local places)", "unit": "places", "diverging": True},
     "places_per_child": {"label": "Local places per child in a home", "unit": "places per child", "diverging": False},
     "placed_outside_pct": {"label": "Children in homes placed outside the authority", "unit": "%", "diverging": False},
-    "net_gain": {"label": "Net gain (children placed in from other LAs − placed out)", "unit": "children", "diverging": True},
+    "net_gain": {"label": "Net gain (children placed in from other LAs − placed out)", "unit": "children", "diverging": True,
+                 "positive_is_good": True},
     "homes": {"label": "Children's homes", "unit": "homes", "diverging": False},
     "places": {"label": "Registered places", "unit": "places", "diverging": False},
     "children_in_homes": {"label": "Looked-after children in children's homes", "unit": "children", "diverging": False},
@@ -229,3 +230,18 @@ def default_year(ds: Dataset) -> int:
     """The latest year with both Ofsted places and DfE children's figures (else the latest year)."""
     both = set(ds.demand["year"].astype(int)) & set(ds.supply["year"].astype(int))
     return max(both) if both else max(years_available(ds))
+
+
+def year_notice(measures: pd.DataFrame, measure: str) -> str | None:
+    """Why a measure has no figure at all for the year of ``measures`` (None when some do).
+
+    E.g. "DfE figures for 2025 are not in the data loaded", "Ofsted did not publish places in 2015".
+    """
+    if measure not in measures or measures[measure].notna().any():
+        return None
+    for column in ("demand_note", "supply_note", "radius_note"):
+        if column in measures:
+            notes = set(measures[column].dropna().astype(str)) - {""}
+            if len(notes) == 1:
+                return notes.pop()
+    return "No authority has a figure for this measure in this year"

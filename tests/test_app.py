@@ -67,7 +67,7 @@ def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     assert at.selectbox(key="measure").value == "local_bed_gap"
     table = shortfall_frame(at)
     expected = shortfall.shortfall_table(model.authority_measures(ds, YEAR))
-    assert list(table.columns) == list(shortfall.SHORTFALL_COLUMNS)
+    assert list(table.columns) == [*shortfall.SHORTFALL_COLUMNS, "disclosure_control"]  # the rule shown too
     assert len(table) == len(expected) == 153
     assert table["code"].tolist() == expected["code"].tolist()
     assert downloads[f"shortfall_{YEAR}_england.csv"] == export.export_csv(expected)

@@ -30,7 +30,7 @@ def test_scenario_opens_places_and_shows_before_after(app):
     app.button(key="scn_add").click()
     app.run()
     assert not app.exception
-    assert any("Scenario: open 20 in Bradford" in m.value for m in app.markdown)
+    assert any("figures: open 20 in Bradford" in m.value for m in app.markdown)
     report = next(t for t in _tables(app) if "places_after" in t.columns)
     ds = data.load_embedded()
     expected, _ = access.run_scenario(model.authority_measures(ds, 2024), ds.points, ds.demand_totals,

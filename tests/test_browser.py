@@ -242,3 +242,16 @@ def test_placements_upload_draws_flows_and_keeps_small_numbers_hidden(offline_pa
     text = path.read_text()
     assert "E08000007,c," in text and "suppress" in text and "straight line" in text
     assert offline_page.blocked == []
+
+
+def test_address_bar_follows_each_change_at_once(offline_page, app_url):
+    """A link copied right after a change holds that change (not the one before)."""
+    open_map(offline_page, app_url)
+    sidebar = offline_page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("Year (31 March)", exact=True).first.click()
+    offline_page.locator('[role="option"]').filter(has_text="2022").first.click()
+    offline_page.wait_for_function("() => location.search.includes('year=2022')", timeout=30_000)
+    sidebar.get_by_label("Measure", exact=True).first.click()
+    offline_page.locator('[role="option"]').filter(has_text="Registered places").first.click()
+    offline_page.wait_for_function("() => location.search.includes('measure=places')", timeout=30_000)
+    assert "year=2022" in offline_page.url

@@ -38,10 +38,10 @@ def trend_chart(trend: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
     })
     line = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("year:O", title="Year (31 March)"),
-        y=alt.Y("value:Q", title=None),
+        y=alt.Y("value:Q", title="Places or children"),
         color=alt.Color("what:N", sort=list(labels.values()), title=None,
                         scale=alt.Scale(range=["#1b9e77", "#7570b3", "#d95f02", "#666666"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="top", direction="horizontal", columns=2)),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("name:N", title="Council"),
                  alt.Tooltip("what:N", title="Measure"), alt.Tooltip("value:Q", title="Value", format=",.1f")],
     )
@@ -66,7 +66,7 @@ def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> a
         color=alt.Color("first:N", scale=alt.Scale(domain=["first picked", "compared"],
                                                    range=[FIRST_COLOUR, "#92c5de"]), legend=None),
         tooltip=[alt.Tooltip("name:N", title="Authority"), alt.Tooltip("value:Q", title=label, format=",.2f")],
-    ).properties(height=max(80, 34 * len(data)))
+    ).properties(height=max(160, 40 * len(data)))
 
 
 def regional_chart(regional: pd.DataFrame, highlight: tuple[str, ...] = HIGHLIGHT_REGIONS) -> alt.Chart:

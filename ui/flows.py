@@ -50,7 +50,7 @@ def flow_map(flows: pd.DataFrame, names: dict[str, str], boundaries: gpd.GeoData
     boundaries : authority outlines, EPSG:4326 (optional)
     threshold : the smallest number of placements a drawn flow may have
     """
-    fmap = offline_map(location=[52.8, -1.6], zoom_start=6, control_scale=True)
+    fmap = offline_map(location=[52.8, -1.6], zoom_start=6, control_scale=True, scrollWheelZoom=False)
     if boundaries is not None:
         folium.GeoJson(boundaries[["code", "geometry"]].to_json(), name="Authorities",
                        style_function=lambda _: {"color": "#777", "weight": 0.5, "fillOpacity": 0.05}).add_to(fmap)
@@ -72,7 +72,7 @@ def flow_map(flows: pd.DataFrame, names: dict[str, str], boundaries: gpd.GeoData
                         tooltip=label, class_name=FLOW_CLASS).add_to(fmap)
     hidden = int(flows["suppressed"].astype(bool).sum())
     if hidden:
-        note = (f"<div style='position:absolute;bottom:8px;left:8px;z-index:999;background:#fff;padding:4px;'>"
+        note = (f"<div style='position:absolute;top:8px;left:56px;z-index:999;background:#fff;padding:4px;'>"
                 f"{hidden} flow(s) with fewer than {threshold} placements not drawn</div>")
         fmap.get_root().html.add_child(folium.Element(note))
     return fmap

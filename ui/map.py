@@ -145,7 +145,7 @@ def _pick(shades: list[str], n: int) -> list[str]:
 
 
 def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5, *, diverging: bool = False,
-             palette: str = "RdBu") -> Classes:
+             palette: str = "RdBu", positive_is_good: bool = False) -> Classes:
     """Classify values into coloured classes.
 
     Parameters
@@ -161,6 +161,9 @@ def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5, *, diverg
         zero is always a class bound, negatives get the ``below`` shades.
     palette : str
         A key of :data:`DIVERGING` (when ``diverging``) or :data:`SEQUENTIAL`.
+    positive_is_good : bool
+        Diverging only: give positives the cool ("below") shades, so warm always means
+        the worse side (a shortfall for the gap; children sent out for the net gain).
 
     Returns
     -------
@@ -174,6 +177,8 @@ def classify(values: pd.Series, scheme: str = "Quantiles", k: int = 5, *, diverg
     data = y[present]
     if diverging:
         shades = DIVERGING.get(palette, DIVERGING["RdBu"])
+        if positive_is_good:
+            shades = {"above": shades["below"], "below": shades["above"]}
         neg, pos = data[data <= 0], data[data > 0]
         side_k = max(1, min(5, math.ceil(k / 2)))
         neg_bins = _bins(neg, scheme, side_k) if len(neg) else np.array([])
@@ -311,7 +316,8 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
     # names come from the boundary file so that every drawn shape has one
     joined = boundaries[["code", "name", "geometry"]].merge(measures[cols], on="code", how="left")
     if classes is None:
-        classes = classify(joined[measure], scheme, k, diverging=bool(meta.get("diverging")), palette=palette)
+        classes = classify(joined[measure], scheme, k, diverging=bool(meta.get("diverging")), palette=palette,
+                           positive_is_good=bool(meta.get("positive_is_good")))
     fill = [classes.colours[i] if i >= 0 else MISSING_COLOUR for i in classes.class_of]
     tips = tooltip_html(joined, measure, meta.get("label", measure), meta.get("unit", ""))
     props = pd.DataFrame({"code": joined["code"].astype(str), "fill": fill, "tooltip_html": tips})
@@ -376,7 +382,8 @@ def symbol_layer(points: pd.DataFrame, measures: pd.DataFrame) -> folium.GeoJson
 def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict, *,
                    scheme: str = "Quantiles", k: int = 5, palette: str | None = None,
                    regions: gpd.GeoDataFrame | None = None, points: pd.DataFrame | None = None,
-                   show_symbols: bool = False, tiles: bool = False) -> folium.Map:
+                   show_symbols: bool = False, tiles: bool = False,
+                   missing_label: str = "No figure (suppressed by DfE or not published)") -> folium.Map:
     """England map of one measure for one year.
 
     Parameters
@@ -397,6 +404,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
         Draw proportional circles of places per authority.
     tiles : bool
         Add OpenStreetMap tiles underneath (needs internet; the map works without).
+    missing_label : str
+        Legend text of the grey class (why there is no figure).
 
     Returns
     -------
@@ -406,8 +415,9 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     if boundaries.crs is not None and not boundaries.crs.equals(WGS84):
         boundaries = boundaries.to_crs(WGS84)
     west, south, east, north = boundaries.total_bounds
+    # no scroll-wheel zoom: the map sits in a long page, and the wheel should scroll the page
     fmap = offline_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6,
-                       control_scale=True)
+                       control_scale=True, scrollWheelZoom=False)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)",
                          attr="© OpenStreetMap contributors").add_to(fmap)
@@ -419,7 +429,7 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
         symbol_layer(points, measures).add_to(fmap)
     missing = (classes.class_of < 0).any()
     Legend(legend_html(classes, meta.get("label", measure), meta.get("unit", ""),
-                       "No figure (suppressed by DfE or not published)" if missing else None,
+                       missing_label if missing else None,
                        "Circle area shows places" if show_symbols else None)).add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(_LEGEND_CSS), name="sufficiency_css")
     # leave the top-right corner (North Sea) to the legend

@@ -8,6 +8,7 @@ measure    a key of ``sufficiency.model.MEASURES``          ``local_bed_gap``
 region     region filter of the tables ("" = England)       ``North West``
 la         authority in the detail panel (ONS code)         ``E08000003``
 compare    authorities compared, comma-separated codes      ``E08000003,E08000012``
+cats       provision counted, when not the default          ``childrens_home,secure_childrens_home``
 =========  ===============================================  =====================
 
 Pure functions: :func:`parse_state` reads a mapping like ``st.query_params`` and
@@ -32,6 +33,7 @@ class ViewState:
     region: str = ""
     authority: str = ""
     compare: tuple[str, ...] = field(default_factory=tuple)
+    categories: tuple[str, ...] = field(default_factory=tuple)  # empty = the model's default
 
 
 def _first(value: str | Sequence[str] | None) -> str:
@@ -44,7 +46,8 @@ def _first(value: str | Sequence[str] | None) -> str:
 
 def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[int], measures: Sequence[str],
                 codes: Collection[str], regions: Collection[str], default_measure: str | None = None,
-                default_year: int | None = None) -> tuple[ViewState, list[str]]:
+                default_year: int | None = None,
+                categories: Collection[str] = ()) -> tuple[ViewState, list[str]]:
     """Read the view from query parameters, checking each value.
 
     Parameters
@@ -100,7 +103,13 @@ def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[in
     if len(compare) > MAX_COMPARE:
         notes.append(f"Only the first {MAX_COMPARE} authorities are compared.")
         compare = compare[:MAX_COMPARE]
-    return ViewState(year, measure, region, authority, tuple(compare)), notes
+    cats: list[str] = []
+    for cat in (c.strip() for c in _first(params.get("cats")).split(",") if c.strip()):
+        if cat in categories and cat not in cats:
+            cats.append(cat)
+        else:
+            notes.append(f"The link asks to count an unknown kind of provision {cat!r}; left out.")
+    return ViewState(year, measure, region, authority, tuple(compare), tuple(cats)), notes
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -112,4 +121,6 @@ def to_query(state: ViewState) -> dict[str, str]:
         out["la"] = state.authority
     if state.compare:
         out["compare"] = ",".join(state.compare)
+    if state.categories:
+        out["cats"] = ",".join(state.categories)
     return out

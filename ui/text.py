@@ -17,8 +17,18 @@ hover for the reason. A gap says where places are, not whether they are suitable
 homes take children from anywhere, and places are counted as registered, not
 as available.
 
+Other measures: **net gain** is other authorities' children placed in the area minus
+the authority's own children placed outside it (warm = it sends more out than it takes
+in). **Sufficiency radius** is how far (straight line, km) from the authority's centre
+you must reach before there are as many registered places as it has children in homes:
+0 km means its own places already cover them. **Places within 20 miles per child**
+counts the places within 20 miles, shared with every other authority whose children
+need them too (a "two-step floating catchment"). **Best achievable share within 20
+miles** places every child in a home in England as close to home as the places allow
+and reports the share of this authority's children that would then live within 20 miles.
+
 Click an authority (or pick it in the search box) to see its figures, its rank,
-its trend and its statistical neighbours. The link in your browser's address bar
+its trend and the authorities in a similar children's-homes position. The link in your browser's address bar
 keeps the year, measure, region and authorities you chose: share it to show
 someone the same view.
 """
