@@ -159,3 +159,21 @@ def test_numpy_classes_equal_mapclassify(scheme, seed):
         np.testing.assert_allclose(ours, theirs)
         np.testing.assert_array_equal(np.searchsorted(ours, values, side="left"),
                                       mapclassify.UserDefined(values, ours).yb)
+
+
+def test_highlighted_authorities_are_outlined():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    shapes = gpd.GeoDataFrame({"code": ["A", "B"], "name": ["Aa", "Bb"]},
+                              geometry=[box(-2, 52, -1, 53), box(-1, 52, 0, 53)], crs="EPSG:4326")
+    measures = pd.DataFrame({"code": ["A", "B"], "name": ["Aa", "Bb"], "region": ["R", "R"],
+                             "local_bed_gap": [3.0, -2.0], "places": [1.0, 5.0], "children_in_homes": [4.0, 3.0],
+                             "demand_note": ["", ""]})
+    html = umap.map_html(umap.choropleth_map(shapes, measures, "local_bed_gap", {"label": "Gap", "unit": "places",
+                                                                                 "diverging": True},
+                                             highlight=("B",)))
+    assert html.count(umap.HIGHLIGHT_CLASS) >= 1
+    plain = umap.map_html(umap.choropleth_map(shapes, measures, "local_bed_gap", {"label": "Gap", "unit": "places",
+                                                                                  "diverging": True}))
+    assert umap.HIGHLIGHT_CLASS not in plain

@@ -73,6 +73,7 @@ SYMBOL_COLOUR = "#1b1b1b"
 AUTHORITY_CLASS = "authority-shape"
 SYMBOL_CLASS = "places-symbol"
 REGION_CLASS = "region-outline"
+HIGHLIGHT_CLASS = "highlight-outline"
 SYMBOL_MAX_RADIUS_PX = 22.0
 # measures whose missing values are explained by ``radius_note`` (sufficiency.access)
 DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
@@ -383,7 +384,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
                    scheme: str = "Quantiles", k: int = 5, palette: str | None = None,
                    regions: gpd.GeoDataFrame | None = None, points: pd.DataFrame | None = None,
                    show_symbols: bool = False, tiles: bool = False,
-                   missing_label: str = "No figure (suppressed by DfE or not published)") -> folium.Map:
+                   missing_label: str = "No figure (suppressed by DfE or not published)",
+                   highlight: tuple[str, ...] = ()) -> folium.Map:
     """England map of one measure for one year.
 
     Parameters
@@ -406,6 +408,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
         Add OpenStreetMap tiles underneath (needs internet; the map works without).
     missing_label : str
         Legend text of the grey class (why there is no figure).
+    highlight : tuple of str
+        Codes of authorities to outline in black (e.g. those a scenario changed).
 
     Returns
     -------
@@ -427,6 +431,11 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
         region_layer(regions).add_to(fmap)
     if show_symbols and points is not None:
         symbol_layer(points, measures).add_to(fmap)
+    if highlight:
+        chosen = boundaries[boundaries["code"].isin(list(highlight))][["code", "geometry"]]
+        folium.GeoJson(chosen.to_json(), name="Changed", interactive=False,
+                       style_function=lambda _: {"color": "#000000", "weight": 3, "fillOpacity": 0,
+                                                 "className": HIGHLIGHT_CLASS}).add_to(fmap)
     missing = (classes.class_of < 0).any()
     Legend(legend_html(classes, meta.get("label", measure), meta.get("unit", ""),
                        missing_label if missing else None,
