@@ -293,15 +293,11 @@ def scenario_section(ds: sdata.Dataset, opts: dict, measures: pd.DataFrame, name
         return
     st.markdown(f"**Authorities that change: {len(report)}** (distances are straight lines between authorities)")
     st.dataframe(report, hide_index=True, width="stretch")
-    fmap = umap.choropleth_map(*_shapes_only(ds, after), after, "local_bed_gap", model.MEASURES["local_bed_gap"],
+    fmap = umap.choropleth_map(geography.year_boundaries(ds.boundaries, after), after, "local_bed_gap", model.MEASURES["local_bed_gap"],
                                scheme=opts["scheme"], k=opts["k"], palette="RdBu", regions=ds.regions,
                                highlight=tuple(report["code"]))
     st.caption("Local bed gap after the scenario; the authorities that change are outlined in black")
     st_folium(fmap, key="scenario_map", height=480, use_container_width=True, returned_objects=[])
-
-
-def _shapes_only(ds: sdata.Dataset, measures: pd.DataFrame) -> tuple:
-    return (geography.year_boundaries(ds.boundaries, measures),)
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the scenario…")

@@ -115,12 +115,14 @@ class AreaIndex:
         return self.codes[position]  # -1 picks the trailing None
 
 
-def _match(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame,
+def _match(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame, code_column: str,
            predicate: str) -> tuple[np.ndarray, int]:
-    """Row position of the polygon holding each point (-1 for none), and the edge count."""
+    """Code of the polygon holding each point (None for none), and the on-edge count."""
+    _check(polygons, code_column, predicate)
+    index = AreaIndex.from_polygons(polygons, code_column)
     pts = shapely.points(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
-    index = AreaIndex(tree=shapely.STRtree(np.asarray(polygons.geometry.array)), codes=np.array([None]))
-    return index.positions(pts, predicate)
+    position, on_edge = index.positions(pts, predicate)
+    return index.codes[position], on_edge  # position -1 picks the trailing None
 
 
 def attribute_points(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame,
@@ -142,20 +144,15 @@ def attribute_points(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame,
     -------
     numpy.ndarray of object, one code per point; ``None`` for a point in no polygon.
     """
-    _check(polygons, code_column, predicate)
-    position, _ = _match(x, y, polygons, predicate)
-    codes = np.append(polygons[code_column].to_numpy(dtype=object), None)
-    return codes[position]  # position -1 picks the trailing None
+    return _match(x, y, polygons, code_column, predicate)[0]
 
 
 def attribute_points_report(x: np.ndarray, y: np.ndarray, polygons: gpd.GeoDataFrame,
                             code_column: str = "code",
                             predicate: str = "intersects") -> tuple[np.ndarray, AttributionReport]:
     """:func:`attribute_points` plus counts of attributed, outside and on-edge points."""
-    _check(polygons, code_column, predicate)
-    position, on_edge = _match(x, y, polygons, predicate)
-    codes = np.append(polygons[code_column].to_numpy(dtype=object), None)
-    attributed = int(np.count_nonzero(position >= 0))
-    report = AttributionReport(points=len(position), attributed=attributed,
-                               outside=len(position) - attributed, on_edge=on_edge)
-    return codes[position], report
+    codes, on_edge = _match(x, y, polygons, code_column, predicate)
+    attributed = int(np.count_nonzero(codes != None))  # noqa: E711 - elementwise on an object array
+    report = AttributionReport(points=len(codes), attributed=attributed,
+                               outside=len(codes) - attributed, on_edge=on_edge)
+    return codes, report

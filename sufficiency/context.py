@@ -20,6 +20,8 @@ went_missing           Int64, children looked after during the year with a missi
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from geo.reconcile import SET_ASIDE_COLUMNS
@@ -39,7 +41,7 @@ CONTEXT_COLUMNS = ["year", "code", *_CLA, "distance_unknown", "went_missing"]
 def _pick(frame: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
     out = frame[["year", "code"]].copy()
     for name, pattern in spec.items():
-        cols = [c for c in frame.columns if pd.Series([c]).str.fullmatch(pattern).iloc[0]]
+        cols = [c for c in frame.columns if re.fullmatch(pattern, c)]
         if cols:
             out[name] = frame[cols[0]].astype("Int64")
             out[f"{name}_marker"] = frame[f"{cols[0]}_marker"].fillna("").astype("string")

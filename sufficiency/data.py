@@ -166,7 +166,8 @@ def load_user_files(base: Dataset, *, providers=None, demand=None, net_gain=None
         shapes["code"] = resolve_codes(shapes["code"], base.code_aliases)
         frames["boundaries"] = to_wgs84(shapes)
     sources = dict(base.sources)
-    for key, label in (("providers", "supply"), ("demand", "demand"), ("boundaries", "boundaries")):
-        if locals()[key] is not None:
+    given = {"supply": ("providers", providers), "demand": ("demand", demand), "boundaries": ("boundaries", boundaries)}
+    for label, (key, source) in given.items():
+        if source is not None:
             sources[label] = f"your file: {names.get(key, key)}"
     return with_frames(base, sources=sources, **frames), combine(reports)

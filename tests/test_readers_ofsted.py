@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from rawcount import csv_records
 
 from sufficiency.errors import InputError
 from sufficiency.readers.ofsted import NORTH_EAST_LAS, read_ofsted_providers
@@ -80,12 +79,7 @@ def test_2015_layout_no_places_and_merged_region_split_by_authority():
 
 def _count_data_rows(path: Path) -> int:
     """Independent count: records after the row that holds 'URN', via the csv module."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = csv_records(path)
     header = next(i for i, r in enumerate(records) if "URN" in r)
     return len(records) - header - 1
 

@@ -9,12 +9,11 @@ data/reconciliation.csv balances and agrees with the readers.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from rawcount import csv_records
 
 from sufficiency.readers import (
     read_cla_la_table,
@@ -43,12 +42,7 @@ FILES = {
 
 def _data_row_numbers(path: Path, first_cell: str) -> list[int]:
     """Spreadsheet row numbers of the records below the header, counted by the csv module."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = csv_records(path)
     header = next(i for i, r in enumerate(records) if first_cell.casefold() in [c.strip().casefold() for c in r])
     return list(range(header + 2, len(records) + 1))  # record i (0-based) is row i + 1
 
