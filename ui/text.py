@@ -77,7 +77,8 @@ def export_command(year: int, region: str, disclosure: str, categories: tuple[st
     return " ".join(parts)
 
 SCENARIO_HELP = (
-    "Add one row per authority: a positive number opens places, a negative one closes them. "
+    "Choose an authority and a number of places, then 'Add to the scenario' (repeat for more authorities): "
+    "a positive number opens places, a negative one closes them. "
     "The table shows every authority whose local bed gap, sufficiency radius or best achievable share "
     "of children within 20 miles changes. Distances are straight lines between authorities' "
     "representative points. For the allocation only, authorities whose figures DfE suppresses are given "
