@@ -15,7 +15,7 @@ from bench.timing import Result, child_median, median_time, traced_peak_mb
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR = 2024
-COLD_MODEL = ("from sufficiency.data import load_embedded; from sufficiency.model import authority_measures; "
+COLD_MODEL = ("from sufficiency.dataset import load_embedded; from sufficiency.model.measures import authority_measures; "
               f"authority_measures(load_embedded(geometry=False), {YEAR})")
 MODEL_TARGET_S = 1.0
 PAYLOAD_TARGET_BYTES = 1_500_000
@@ -34,8 +34,8 @@ def model_warm(repeats: int, trace_slow: bool = True) -> list[Result]:
 
     ``trace_slow=False`` skips the tracemalloc run of ``measures_all_years`` (slow under tracing).
     """
-    from sufficiency.data import load_embedded
-    from sufficiency.model import authority_measures, measures_all_years
+    from sufficiency.dataset import load_embedded
+    from sufficiency.model.measures import authority_measures, measures_all_years
 
     ds = load_embedded(geometry=False)
     seconds, _, table = median_time(lambda: authority_measures(ds, YEAR), repeats, warmup=1)
@@ -70,8 +70,8 @@ def _app_map():
     """The England map as app.py draws it on first load (default widgets)."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from sufficiency.data import load_embedded
-    from sufficiency.model import MEASURES, authority_measures
+    from sufficiency.dataset import load_embedded
+    from sufficiency.model.measures import MEASURES, authority_measures
     from ui import map as umap
 
     ds = load_embedded()
@@ -114,9 +114,9 @@ def map_payload(repeats: int) -> list[Result]:
 
 def allocation(repeats: int) -> Result:
     """``optimal_allocation`` on 2024 measures with the authorities' representative points."""
-    from sufficiency.allocation import optimal_allocation
-    from sufficiency.data import load_embedded
-    from sufficiency.model import authority_measures
+    from sufficiency.dataset import load_embedded
+    from sufficiency.distances.allocation import optimal_allocation
+    from sufficiency.model.measures import authority_measures
 
     ds = load_embedded(geometry=False)
     table = authority_measures(ds, YEAR)[["code", "places", "children_in_homes"]].merge(

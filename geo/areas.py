@@ -45,7 +45,7 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from geo import BNG
-from geo.errors import BadValueError
+from sufficiency.errors import BadValueError
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import pyproj
 import shapely
 
 from geo import BNG
-from geo.errors import CRSError, InputError
+from sufficiency.errors import CRSError, InputError
 
 PREDICATES = ("intersects", "within")
 

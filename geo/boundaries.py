@@ -14,15 +14,16 @@ Rules, so nothing is lost or silent:
 - code and name columns are found by their ONS names (``CTYUA19CD``, ``UTLA22CD``,
   ``LAD24CD``, ``ctyua17cd``..., then ``code``/``name``) and the codes must look like codes;
 - rows with no geometry, or codes of Wales, Scotland or Northern Ireland, are set aside
-  in the :class:`~geo.reconcile.Reconciliation` with their reason;
+  in the :class:`~sufficiency.readers.reconcile.Reconciliation` with their reason;
 - invalid geometries are repaired (``shapely.make_valid``, polygonal parts kept);
 - several rows with the same code *and* the same name are parts of one area: dissolved
   (each such row counts as used, so ``rows_used`` can exceed the rows returned);
 - the same code under different names, non-polygon geometries or values that are not
-  ONS codes are errors: every one is listed in one :class:`~geo.errors.BoundaryError`.
+  ONS codes are errors: every one is listed in one :class:`~sufficiency.errors.BoundaryError`.
 
-Zip archives are opened safely (:func:`safe_extract`): members with absolute paths or
-``..`` are refused, and so are archives expanding past size or ratio limits.
+Zip archives are opened safely (:func:`sufficiency.readers.files.safe_extract`, the one
+archive guard): members with absolute paths or ``..`` are refused, and so are archives
+expanding past size or ratio limits; a Mac's ``__MACOSX`` entries are ignored.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import io
 import re
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 import geopandas as gpd
@@ -42,21 +43,17 @@ import shapely
 
 from geo import BNG
 from geo.crs import to_bng
-from geo.errors import (
+from sufficiency.errors import (
     BoundaryError,
     EmptyFileError,
     FileFormatError,
     MissingColumnError,
     Problem,
     UnknownAuthorityError,
-    UnsafeArchiveError,
 )
-from geo.reconcile import SET_ASIDE_COLUMNS, Reconciliation
+from sufficiency.readers.files import safe_extract
+from sufficiency.readers.reconcile import Reconciliation, set_aside_rows, stack_set_aside
 
-MAX_UNZIPPED_BYTES = 500 * 1024**2  # 500 MiB: the largest ONS full-extent layers are ~150 MiB
-MAX_ZIP_RATIO = 100.0  # shapefiles compress 2-10x; 100x is a bomb
-MAX_ZIP_MEMBERS = 1000
-RATIO_FROM_BYTES = 10 * 1024**2  # small archives may be very regular text: ratio checked above 10 MiB
 READABLE = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".gml", ".kml")
 
 CODE_PATTERN = re.compile(r"^[EWSN]\d{8}$")
@@ -66,50 +63,6 @@ _NAME_COL = re.compile(rf"^{_PREFIX}\d{{2}}nm$", re.IGNORECASE)
 _CODE_FALLBACK = re.compile(r"^(code|area_?code|gss_?code|.*_code)$", re.IGNORECASE)
 _NAME_FALLBACK = re.compile(r"^(name|area_?name|.*_name)$", re.IGNORECASE)
 OUTSIDE_ENGLAND = "outside England"
-
-
-def _is_unsafe_name(name: str) -> bool:
-    posix = name.replace("\\", "/")
-    parts = PurePosixPath(posix).parts
-    return posix.startswith("/") or re.match(r"^[A-Za-z]:", posix) is not None or ".." in parts
-
-
-def safe_extract(archive: zipfile.ZipFile, dest: Path, source: str | None = None) -> list[Path]:
-    """Extract a zip archive into ``dest``, refusing traversal and zip bombs.
-
-    Raises
-    ------
-    UnsafeArchiveError
-        A member named with an absolute path or ``..``, too many members, or an archive
-        that expands past :data:`MAX_UNZIPPED_BYTES` or :data:`MAX_ZIP_RATIO`.
-    """
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    problems = [Problem(f"archive member '{i.filename}' points outside the archive folder", file=source)
-                for i in infos if _is_unsafe_name(i.filename)]
-    if len(infos) > MAX_ZIP_MEMBERS:
-        problems.append(Problem(f"archive holds {len(infos)} files, more than {MAX_ZIP_MEMBERS}", file=source))
-    declared = sum(i.file_size for i in infos)
-    packed = max(sum(i.compress_size for i in infos), 1)
-    if declared > MAX_UNZIPPED_BYTES or (declared > RATIO_FROM_BYTES and declared / packed > MAX_ZIP_RATIO):
-        problems.append(Problem(
-            f"archive would expand to {declared:,} bytes from {packed:,} (a 'zip bomb'?)", file=source))
-    if problems:
-        raise UnsafeArchiveError(problems=problems)
-    written: list[Path] = []
-    total = 0
-    for info in infos:
-        target = dest / PurePosixPath(info.filename.replace("\\", "/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as src, open(target, "wb") as out:
-            # count real bytes: headers can lie about sizes
-            while chunk := src.read(1 << 20):
-                total += len(chunk)
-                if total > MAX_UNZIPPED_BYTES or (total > RATIO_FROM_BYTES and total / packed > MAX_ZIP_RATIO):
-                    raise UnsafeArchiveError(
-                        f"archive expands past {total:,} bytes from {packed:,} (a 'zip bomb'?)", file=source)
-                out.write(chunk)
-        written.append(target)
-    return written
 
 
 def _read_layer(src: str | Path | IO[bytes], layer: str | None, source: str) -> gpd.GeoDataFrame:
@@ -148,11 +101,6 @@ def _find_column(frame: pd.DataFrame, given: str | None, primary: re.Pattern, fa
         candidates = [c for c in candidates if _looks_like_codes(frame[c])]
         candidates += [c for c in cols if c not in candidates and _looks_like_codes(frame[c])]
     return candidates[0] if candidates else None
-
-
-def _set_aside(rows: np.ndarray, column: str, reason: str, values: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame({"row": rows.astype(object), "column": column, "reason": reason,
-                         "value": values.astype(str).to_numpy(dtype=object)}, columns=SET_ASIDE_COLUMNS)
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
@@ -223,13 +171,13 @@ def read_boundaries(
     problems: list[Problem] = []
     aside = []
     no_geom = frame["geometry"].isna().to_numpy()
-    aside.append(_set_aside(rows[no_geom], "geometry", "no geometry", pd.Series([""] * int(no_geom.sum()))))
+    aside.append(set_aside_rows(rows[no_geom], "geometry", "no geometry"))
     bad_code = ~frame["code"].str.match(CODE_PATTERN).to_numpy(dtype=bool)
     problems += [Problem("not an ONS area code", file=source, row=int(r), column=code_col, value=v)
                  for r, v in zip(rows[bad_code], frame["code"][bad_code], strict=True)]
     outside = ~bad_code & ~frame["code"].str.startswith("E").to_numpy(dtype=bool)
-    aside.append(_set_aside(rows[outside & ~no_geom], code_col, OUTSIDE_ENGLAND,
-                            frame["code"][outside & ~no_geom]))
+    aside.append(set_aside_rows(rows[outside & ~no_geom], code_col, OUTSIDE_ENGLAND,
+                                frame["code"][outside & ~no_geom]))
     keep = frame[~(no_geom | bad_code | outside)]
     names_per_code = keep.groupby("code")["name"].nunique()
     for dup in names_per_code[names_per_code > 1].index:
@@ -245,29 +193,24 @@ def read_boundaries(
     merged = keep.groupby(["code", "name"], sort=True)["geometry"].agg(
         lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(g.to_numpy()))
     out = gpd.GeoDataFrame(merged.reset_index(), geometry="geometry", crs=BNG)
-    set_aside = pd.concat([a for a in aside if len(a)], ignore_index=True) if any(len(a) for a in aside) else None
-    rec = Reconciliation(source, rows_in=len(frame), rows_used=len(keep))
-    if set_aside is not None:
-        rec.set_aside = set_aside.sort_values("row", kind="stable").reset_index(drop=True)
+    rec = Reconciliation(source, rows_in=len(frame), rows_used=len(keep), set_aside=stack_set_aside(aside))
     return out, rec
 
 
-def dissolve_to_authorities(
-    gdf: gpd.GeoDataFrame,
-    lad_to_utla: dict[str, str] | None = None,
-    names: dict[str, str] | None = None,
-) -> gpd.GeoDataFrame:
+def dissolve_to_authorities(gdf: gpd.GeoDataFrame, lad_to_utla: dict[str, str],
+                            names: dict[str, str]) -> gpd.GeoDataFrame:
     """Dissolve district (LAD) boundaries into upper-tier authorities.
 
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
         ``[code, name, geometry]`` as from :func:`read_boundaries`, district codes.
-    lad_to_utla : dict, optional
-        ``{district code: authority code}``; default :func:`geo.lookup.lad_to_upper_tier`.
-        Codes that are already authority codes (values of the mapping) map to themselves.
-    names : dict, optional
-        ``{authority code: name}``; default the names in :func:`geo.lookup.authorities`.
+    lad_to_utla : dict
+        ``{district code: authority code}`` (the registry's
+        :func:`sufficiency.registry.lad_to_upper_tier`). Codes that are already
+        authority codes (values of the mapping) map to themselves.
+    names : dict
+        ``{authority code: name}`` for the result.
 
     Returns
     -------
@@ -279,13 +222,8 @@ def dissolve_to_authorities(
     UnknownAuthorityError
         Listing every district code the mapping does not know.
     """
-    from geo.lookup import authorities, lad_to_upper_tier
-
-    mapping = dict(lad_to_utla if lad_to_utla is not None else lad_to_upper_tier())
+    mapping = dict(lad_to_utla)
     mapping.update({v: v for v in set(mapping.values()) if v not in mapping})
-    if names is None:
-        table = authorities()
-        names = dict(zip(table["code"], table["name"], strict=True))
     target = gdf["code"].map(mapping)
     unknown = sorted(gdf.loc[target.isna(), "code"].astype(str).unique())
     if unknown:

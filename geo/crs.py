@@ -1,6 +1,6 @@
 """Coordinate reference systems: bring boundary layers to BNG for measuring, WGS84 for display.
 
-Every check raises :class:`geo.errors.CRSError` with a sentence a user can act on:
+Every check raises :class:`sufficiency.errors.CRSError` with a sentence a user can act on:
 
 - a layer with no CRS (unless the caller says what to assume);
 - a layer declared in degrees whose numbers are outside -180..180 / -90..90 (metres
@@ -18,7 +18,7 @@ import shapely
 from pyproj import CRS
 
 from geo import BNG, WGS84
-from geo.errors import CRSError
+from sufficiency.errors import CRSError
 
 # England's extent in EPSG:27700 metres, with a margin (Isles of Scilly to Berwick)
 ENGLAND_BNG_BOUNDS = (60_000.0, 0.0, 680_000.0, 680_000.0)

@@ -16,7 +16,7 @@ easting         float, BNG (EPSG:27700) metres; NaN when unknown
 northing        float, BNG (EPSG:27700) metres; NaN when unknown
 lad_code        str, local authority district of the postcode; for a sector or
                 district centroid the district holding most of its postcodes
-authority_code  str, upper-tier (children's services) authority of lad_code
+                (the caller maps districts to authorities: geo/ knows no authorities)
 precision       "postcode" | "sector" | "district" | "unknown"
 ==============  ===========================================================
 
@@ -31,7 +31,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from geo.lookup import lad_to_upper_tier
 from geo.postcodes import load_postcodes
 
 PRECISIONS = ("postcode", "sector", "district", "unknown")
@@ -42,8 +41,6 @@ _FULL = rf"^({_OUTWARD})([0-9][A-Z]{{2}})$"
 _SECTOR = rf"^({_OUTWARD}) ([0-9])$"
 _DISTRICT = rf"^({_OUTWARD})$"
 
-# 2024 boundary changes gave Barnsley and Sheffield new district codes; DfE and
-# Ofsted tables still use the earlier ones, so we join on those.
 def normalise_postcode(series: pd.Series) -> pd.Series:
     """Tidy postcodes to the published form, vectorised.
 
@@ -72,17 +69,6 @@ def normalise_postcode(series: pd.Series) -> pd.Series:
     is_district = compact.str.fullmatch(_DISTRICT).fillna(False).astype(bool) & ~is_full & ~is_sector
     out[is_district] = compact[is_district]
     return out
-
-
-def upper_tier_code(lad_codes: pd.Series) -> pd.Series:
-    """Children's services (upper-tier) authority code of each district code.
-
-    Uses the project's one district lookup, :func:`geo.lookup.lad_to_upper_tier`
-    (unitary, metropolitan and London codes are their own upper tier; shire
-    districts map to their county; 2023 and 2024 changes applied, with Barnsley and
-    Sheffield's 2024 codes mapped to the ones DfE uses). Unknown codes give <NA>.
-    """
-    return lad_codes.astype("string").map(lad_to_upper_tier()).astype("string")
 
 
 def _areas(postcodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -169,7 +155,6 @@ def geocode(postcodes: pd.Series, directory: pd.DataFrame | None = None) -> pd.D
             "easting": easting,
             "northing": northing,
             "lad_code": lad_series,
-            "authority_code": upper_tier_code(lad_series),
             "precision": pd.Series(precision, dtype="string"),
         }
     )

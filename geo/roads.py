@@ -35,7 +35,7 @@ import pandas as pd
 
 from geo import BNG
 from geo.distance import ROAD, distance_table
-from geo.errors import FileFormatError
+from sufficiency.errors import FileFormatError
 
 GRAPH_SUFFIXES = (".graphml", ".osm", ".xml")
 

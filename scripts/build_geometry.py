@@ -24,12 +24,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo import BNG, WGS84
 from geo.areas import area_polygons, representative_points, simplify_coverage
-from geo.lookup import DFE_REGIONS_FILE, authorities, lad_to_upper_tier
 from geo.postcodes import load_postcodes
+from sufficiency.registry import lad_to_upper_tier
 
 CELL_M = 250.0
 KEEP_WITHIN_M = 1500.0
@@ -61,7 +62,14 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> int:
     return len(text) + 1
 
 
-def build(out: Path, dfe_file: Path) -> None:
+def _names(out: Path) -> pd.DataFrame:
+    """Current authorities' DfE names and regions, from data/authorities.csv."""
+    table = pd.read_csv(out / "authorities.csv", dtype="string")
+    current = table[table["current"] == "True"]
+    return current[["code", "name", "region_code", "region"]].rename(columns={"region": "region_name"})
+
+
+def build(out: Path) -> None:
     """Build and write the three files; prints timings and sizes."""
     t0 = time.perf_counter()
     pc = load_postcodes()
@@ -73,7 +81,7 @@ def build(out: Path, dfe_file: Path) -> None:
     e, n = pc["easting"].to_numpy(), pc["northing"].to_numpy()
     print(f"postcodes: {len(pc):,} ({time.perf_counter() - t0:.1f} s)")
 
-    names = authorities(regions=True, dfe_file=dfe_file)
+    names = _names(out)
     areas = area_polygons(e, n, code.to_numpy(), cell_m=CELL_M, keep_within_m=KEEP_WITHIN_M,
                           close_m=CLOSE_M, tolerance_m=AUTHORITY_TOLERANCE_M)
     areas = areas.merge(names, on="code", how="left", validate="one_to_one")
@@ -102,10 +110,8 @@ def build(out: Path, dfe_file: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data")
-    parser.add_argument("--dfe-file", type=Path, default=DFE_REGIONS_FILE,
-                        help="DfE placed_outside_la_childrens_homes CSV (for regions)")
     args = parser.parse_args(argv)
-    build(args.out, args.dfe_file)
+    build(args.out)
 
 
 if __name__ == "__main__":

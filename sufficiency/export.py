@@ -24,7 +24,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from geo.errors import BadValueError
+from sufficiency.errors import BadValueError
 
 RULES = {
     "none": "none: figures as published by DfE and Ofsted",

@@ -92,7 +92,7 @@ def _need_browser() -> None:
 @pytest.fixture(scope="session")
 def ds():
     """The embedded tables, without geometry (test modules that draw load their own)."""
-    from sufficiency.data import load_embedded
+    from sufficiency.dataset import load_embedded
 
     return load_embedded(geometry=False)
 
@@ -100,7 +100,7 @@ def ds():
 @pytest.fixture(scope="session")
 def m2024(ds):
     """The national model for 31 March 2024 on the embedded data."""
-    from sufficiency.model import authority_measures
+    from sufficiency.model.measures import authority_measures
 
     return authority_measures(ds, 2024)
 
@@ -145,3 +145,10 @@ def app_url() -> Iterator[str]:
     _need_browser()
     with run_streamlit(REPO / "app.py") as url:
         yield url
+
+
+def as_shown(markdown: str) -> str:
+    """What a reader sees of an escaped Markdown message (``ui.text.plain``): backslash escapes removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")

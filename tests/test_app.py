@@ -17,10 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from conftest import as_shown
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from sufficiency import data, export, model, shortfall
+from sufficiency import service
+from sufficiency.model import measures as model
+from sufficiency.model.shortfall import SHORTFALL_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR = 2024  # latest year with both Ofsted places and DfE children's figures
@@ -28,7 +31,11 @@ YEAR = 2024  # latest year with both Ofsted places and DfE children's figures
 
 @pytest.fixture(scope="module")
 def ds():
-    return data.load_embedded()
+    return service.embedded()
+
+
+def expected_table(ds, year, region=None, categories=None):
+    return service.shortfall_table(service.year_view(ds, year, categories, distances=False), region)
 
 
 @pytest.fixture
@@ -66,11 +73,11 @@ def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     assert at.selectbox(key="year").value == YEAR
     assert at.selectbox(key="measure").value == "local_bed_gap"
     table = shortfall_frame(at)
-    expected = shortfall.shortfall_table(model.authority_measures(ds, YEAR))
-    assert list(table.columns) == [*shortfall.SHORTFALL_COLUMNS, "disclosure_control"]  # the rule shown too
+    expected = expected_table(ds, YEAR)
+    assert list(table.columns) == [*SHORTFALL_COLUMNS, "disclosure_control"]  # the rule shown too
     assert len(table) == len(expected) == 153
     assert table["code"].tolist() == expected["code"].tolist()
-    assert downloads[f"shortfall_{YEAR}_england.csv"] == export.export_csv(expected)
+    assert downloads[f"shortfall_{YEAR}_england.csv"] == service.csv(expected)
     assert at.query_params["year"] == str(YEAR) and at.query_params["measure"] == "local_bed_gap"
 
 
@@ -81,19 +88,19 @@ def test_region_and_year_filter_the_table_and_the_download(app, ds, downloads):
     assert set(table["region"]) == {"North West"} and len(table) == 24
     at.selectbox(key="year").set_value(2019).run()
     table = shortfall_frame(at)
-    expected = shortfall.shortfall_table(model.authority_measures(ds, 2019), "North West")
+    expected = expected_table(ds, 2019, "North West")
     assert set(table["year"]) == {2019}
     assert table["code"].tolist() == expected["code"].tolist()
-    assert downloads["shortfall_2019_north_west.csv"] == export.export_csv(expected)
+    assert downloads["shortfall_2019_north_west.csv"] == service.csv(expected)
     assert at.query_params["region"] == "North West" and at.query_params["year"] == "2019"
 
 
 def test_disclosure_rule_changes_the_download(app, ds, downloads):
     at = app.run()
     at.selectbox(key="disclosure").set_value("round10").run()
-    expected = export.export_csv(shortfall.shortfall_table(model.authority_measures(ds, YEAR)), "round10")
+    expected = service.csv(expected_table(ds, YEAR), "round10")
     assert downloads[f"shortfall_{YEAR}_england.csv"] == expected
-    assert expected != export.export_csv(shortfall.shortfall_table(model.authority_measures(ds, YEAR)))
+    assert expected != service.csv(expected_table(ds, YEAR))
 
 
 def test_link_restores_view_and_reports_bad_values(app):
@@ -180,7 +187,7 @@ def test_bad_upload_shows_plain_message(app):
     at.file_uploader(key="up_prov").upload("providers.csv", b"not,a,provider,file\n1,2,3,4\n", "text/csv")
     at.run()
     assert not at.exception
-    messages = [e.value for e in at.sidebar.error]
+    messages = [as_shown(e.value) for e in at.sidebar.error]
     assert len(messages) == 1 and "providers.csv" in messages[0]
     assert "Traceback" not in messages[0]
     assert shortfall_frame(at)["year"].iloc[0] == YEAR  # embedded data still shown
@@ -192,7 +199,7 @@ def test_bad_boundary_upload_names_file_row_and_column(app):
     at.file_uploader(key="up_bnd").upload("b_bad_codes.geojson", bad, "application/geo+json")
     at.run()
     assert not at.exception
-    (message,) = [e.value for e in at.sidebar.error]
+    (message,) = [as_shown(e.value) for e in at.sidebar.error]
     assert message.startswith("file 'b_bad_codes.geojson', row 3, column 'CTYUA19CD': not an ONS area code")
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 153
 
@@ -206,7 +213,7 @@ def test_boundary_upload_replaces_the_map(app):
     script = map_args(at)["script"]
     assert re.findall(r'"className": "authority-shape la-(E\d{8})"', script) == ["E06000001"]
     assert "<img src=x" not in script  # the uploaded name reaches the page escaped
-    assert any("152 with no boundary" in c.value for c in at.caption)
+    assert any("152 with no boundary" in as_shown(c.value) for c in at.caption)
 
 
 def test_compare_table_and_chart_for_access_measure(app):
@@ -231,13 +238,12 @@ def test_categories_change_the_places_counted(app, ds, downloads, tmp_path):
     at = app.run()
     at.multiselect(key="categories").set_value(["childrens_home", "secure_childrens_home"]).run()
     table = shortfall_frame(at)
-    expected = shortfall.shortfall_table(
-        model.authority_measures(ds, YEAR, ("childrens_home", "secure_childrens_home")))
+    expected = expected_table(ds, YEAR, categories=("childrens_home", "secure_childrens_home"))
     assert table["places"].sum() == expected["places"].sum()
-    assert table["places"].sum() > shortfall.shortfall_table(model.authority_measures(ds, YEAR))["places"].sum()
-    (command,) = [c.value for c in at.caption if "python -m sufficiency export" in c.value]
+    assert table["places"].sum() > expected_table(ds, YEAR)["places"].sum()
+    (command,) = [c.value for c in at.code if "python -m sufficiency export" in c.value]
     assert "--categories childrens_home,secure_childrens_home" in command
-    args = shlex.split(command.split("`")[1])[4:-2]  # the flags the caption shows, without --out
+    args = shlex.split(command)[4:-2]  # the flags the app shows, without --out
     out = tmp_path / "cli.csv"
     done = subprocess.run([sys.executable, "-m", "sufficiency", "export", *args, "--out", str(out)],
                           capture_output=True, text=True, timeout=120, cwd=REPO)

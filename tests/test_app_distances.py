@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sufficiency import access, data, model
+from sufficiency import service
 
 REPO = Path(__file__).resolve().parent.parent
 BRADFORD = "E08000032"
@@ -32,9 +32,8 @@ def test_scenario_opens_places_and_shows_before_after(app):
     assert not app.exception
     assert any("figures: open 20 in Bradford" in m.value for m in app.markdown)
     report = next(t for t in _tables(app) if "places_after" in t.columns)
-    ds = data.load_embedded()
-    expected, _ = access.run_scenario(model.authority_measures(ds, 2024), ds.points, ds.demand_totals,
-                                      [(BRADFORD, 20.0)])
+    ds = service.embedded()
+    expected = service.run_scenario(ds, service.year_view(ds, 2024), [(BRADFORD, 20)]).report
     assert report["code"].tolist() == expected["code"].tolist()
     row = report.set_index("code").loc[BRADFORD]
     assert row["places_after"] - row["places_before"] == 20

@@ -1,4 +1,4 @@
-"""Tests for geo.areas (synthetic points), geo.lookup and the built data/ geometry files."""
+"""Tests for geo.areas (synthetic points) and the built data/ geometry files."""
 
 from pathlib import Path
 
@@ -9,9 +9,9 @@ import pytest
 import shapely
 
 from geo.areas import area_polygons, grid_to_polygons, label_grid, representative_points
-from geo.errors import BadValueError
-from geo.lookup import CHANGES_2023, authorities, lad_to_upper_tier
 from geo.postcodes import load_postcodes
+from sufficiency.errors import BadValueError
+from sufficiency.registry import lad_to_upper_tier
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -82,28 +82,6 @@ def test_representative_point_is_own_point_nearest_mean():
                                    "northing": [0.0, 0.0], "postcodes": [3, 2]}
 
 
-def test_lookup_has_153_authorities_and_2023_changes():
-    table = authorities(regions=True)
-    assert len(table) == 153 and table["code"].is_unique
-    assert table["code"].str[:3].value_counts().to_dict() == {"E06": 63, "E08": 36, "E09": 33, "E10": 21}
-    assert table["region_name"].nunique() == 9
-    assert (table["region_name"] == "London").sum() == 33
-    m = lad_to_upper_tier()
-    assert [m[c] for c in ("E07000026", "E07000028", "E07000029")] == ["E06000063"] * 3
-    assert [m[c] for c in ("E07000027", "E07000030", "E07000031")] == ["E06000064"] * 3
-    assert m["E07000163"] == "E06000065" and m["E07000187"] == "E06000066"
-    assert m["E08000038"] == "E08000016" and m["E08000039"] == "E08000019"
-    assert len(CHANGES_2023) == 17
-
-
-def test_every_postcode_district_maps_to_a_current_authority():
-    lads = set(load_postcodes()["lad_code"].astype(str).unique())
-    assert len(lads) == 296
-    m = lad_to_upper_tier()
-    assert lads <= set(m)
-    assert {m[c] for c in lads} == set(authorities()["code"])
-
-
 @pytest.fixture(scope="module")
 def built():
     return gpd.read_file(DATA / "authorities.geojson")
@@ -113,7 +91,8 @@ def test_built_authorities_file(built):
     assert (DATA / "authorities.geojson").stat().st_size < 1.5 * 1024**2
     assert built.crs.to_epsg() == 4326
     assert len(built) == 153 and built["code"].is_unique
-    assert set(built["code"]) == set(authorities()["code"])
+    current = pd.read_csv(DATA / "authorities.csv").query("current")["code"]
+    assert set(built["code"]) == set(current)
     assert built.is_valid.all() and not built.is_empty.any()
     # a coverage: overlaps below 1 km2 in 134,000 km2
     bng = built.to_crs(27700)

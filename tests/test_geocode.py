@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.geocode import geocode, normalise_postcode, upper_tier_code
+from geo.geocode import geocode, normalise_postcode
 
 
 def _directory() -> pd.DataFrame:
@@ -49,19 +49,12 @@ def test_geocode_precision_and_centroids():
     assert got["input"].tolist()[0] == "sk11ab"
 
 
-def test_upper_tier_code():
-    got = upper_tier_code(pd.Series(["E08000007", "E07000037", "E09000001", "E08000038", "W06000001", None]))
-    # High Peak (E07000037) is in Derbyshire (E10000007); new Barnsley code maps to DfE's
-    assert got.tolist()[:4] == ["E08000007", "E10000007", "E09000001", "E08000016"]
-    assert pd.isna(got.iloc[4]) and pd.isna(got.iloc[5])
-
-
 def test_geocode_real_postcodes():
     got = geocode(pd.Series(["sk11aa", "M1  1AE", "sw1a1aa", "ZZ99 9ZZ"]))
     assert got.loc[0, ["easting", "northing"]].tolist() == [389357.0, 390095.0]
     assert got.loc[1, ["easting", "northing"]].tolist() == [384756.0, 398553.0]
-    assert got.loc[0, "authority_code"] == "E08000007"  # Stockport
-    assert got.loc[2, "authority_code"] == "E09000033"  # Westminster
+    assert got.loc[0, "lad_code"] == "E08000007"  # Stockport
+    assert got.loc[2, "lad_code"] == "E09000033"  # Westminster
     assert got.loc[3, "precision"] == "unknown"
 
 

@@ -6,20 +6,12 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
+from rawdata import RAW, needs_raw
 
-from sufficiency.readers.dfe import (
-    read_cla_la_table,
-    read_cla_missing_table,
-    read_net_gain,
-    read_placed_outside,
-)
+from sufficiency.readers.dfe import read_net_gain, read_placed_outside
 
 FIX = Path(__file__).parent / "fixtures" / "readers"
-RAW = Path("/work/shared/data/raw")
 HOMES = RAW / "dfe-cla-childrens-homes"
-LA_TABLES = RAW / "dfe-cla-la-tables"
-needs_raw = pytest.mark.skipif(not RAW.exists(), reason="raw DfE files not available")
 
 
 def test_fixture_markers_are_kept_and_bad_values_set_aside():
@@ -76,40 +68,3 @@ def test_net_gain_real_values():
     assert y24.loc["E92000001", "net_gain"] == -300
     assert y24.loc["E12000001", "net_gain"] == -110
     assert (df["net_gain_marker"] == "z").sum() == 67 and df.loc[df["net_gain_marker"] == "z", "net_gain"].isna().all()
-
-
-@needs_raw
-def test_cla_la_table_2017():
-    path = LA_TABLES / "SFR50_CLA2017.csv"
-    df, rec = read_cla_la_table(path)
-    assert rec.rows_in == _data_rows(path, "LA_order") == 164 and rec.rows_used == 163
-    # Isles of Scilly has a blank geog_l in the published file
-    assert rec.set_aside[["row", "reason"]].values.tolist() == [[83, "unknown geographic level: (blank)"]]
-    eng = df[df["level"] == "National"].iloc[0]
-    assert (eng["year"], eng["code"], eng["old_code"], eng["CLA_Mar2017"], eng["CLA_Secure"]) == (
-        2017, "E92000001", "999", 72670, 7890)
-    assert eng["CLA_FrAd_marker"] == "x" and df.loc[df["level"] == "National", "CLA_FrAd"].isna().all()
-    hp = df[df["code"] == "E06000001"].iloc[0]
-    assert (hp["name"], hp["CLA_Mar2017"], hp["CLA_Secure"], hp["CLA_InLA_LTE20"], hp["CLA_OutLA_GT20"]) == (
-        "Hartlepool", 257, 12, 170, 14)
-    assert hp["CLA_Ores_marker"] == "x"
-    assert df.loc[df["code"] == "E06000001", "CLA_Ores"].isna().all()
-    assert (df["level"] == "Regional").sum() == 11 and (df["level"] == "Local authority").sum() == 151
-
-
-@needs_raw
-def test_cla_la_table_2016_and_missing_tables():
-    df, rec = read_cla_la_table(LA_TABLES / "SFR41_CLA2016.csv")
-    assert rec.rows_used == 163 and df["year"].eq(2016).all()
-    assert df.loc[df["level"] == "National", "CLA_Mar2016"].tolist() == [70440]
-    assert "CLA_NetGain" in df.columns  # trailing space in the published header removed
-    assert df.loc[df["code"] == "E10000032", "CLA_NetGain"].tolist() == [256]
-
-    m17, rec17 = read_cla_missing_table(LA_TABLES / "SFR50_Missing_2017.csv")
-    assert rec17.rows_used == 163 and m17["year"].eq(2017).all()
-    assert m17.loc[m17["level"] == "National", "Miss_Miss_DuringYear"].tolist() == [10700]
-    markers = m17.filter(like="_marker")
-    assert (markers == "..").sum().sum() == 60 and (markers == "x").sum().sum() == 182
-    m16, _ = read_cla_missing_table(LA_TABLES / "SFR41_Missing2016.csv")
-    assert m16.loc[m16["code"] == "E10000031", "CLA_MissDuringYear"].tolist() == [49]
-    assert m16.loc[m16["code"] == "E10000031", "CLA_Miss31Mar_marker"].tolist() == ["x"]

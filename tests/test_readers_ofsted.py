@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from rawcount import csv_records
+from rawdata import RAW, csv_records, needs_raw
 
 from sufficiency.errors import InputError
 from sufficiency.readers.ofsted import NORTH_EAST_LAS, read_ofsted_providers
 
 FIX = Path(__file__).parent / "fixtures" / "readers"
-RAW = Path("/work/shared/data/raw/ofsted-providers")
 YEARS = [2015, 2019, 2020, 2021, 2022, 2023, 2024, 2025]
-needs_raw = pytest.mark.skipif(not RAW.exists(), reason="raw Ofsted files not available")
+OFSTED = RAW / "ofsted-providers"
 
 
 def test_fixture_with_title_rows_every_row_accounted_for():
@@ -87,7 +86,7 @@ def _count_data_rows(path: Path) -> int:
 @needs_raw
 @pytest.mark.parametrize("year", YEARS)
 def test_every_real_file_balances(year):
-    path = RAW / f"provider_at_march_{year}.csv"
+    path = OFSTED / f"provider_at_march_{year}.csv"
     df, rec = read_ofsted_providers(path)
     assert rec.rows_in == rec.rows_used + rec.rows_set_aside
     assert rec.rows_in == _count_data_rows(path)
@@ -111,7 +110,7 @@ HOMES_2025 = {"North West": (1022, 3205), "West Midlands": (628, 2132), "South E
 
 @needs_raw
 def test_2025_childrens_homes_hand_count():
-    path = RAW / "provider_at_march_2025.csv"
+    path = OFSTED / "provider_at_march_2025.csv"
     raw = pd.read_csv(path, skiprows=3, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.columns = [" ".join(c.split()) for c in raw.columns]
     homes = raw[(raw["Provision type"].str.lower() == "children's home") & (raw["Registration status"] == "Active")]
@@ -142,7 +141,7 @@ def test_2025_childrens_homes_hand_count():
 def test_north_east_split_matches_the_published_gor_in_later_years():
     """The 2015 split by authority name agrees with the GOR column of 2019-2025."""
     for year in YEARS[1:]:
-        df, _ = read_ofsted_providers(RAW / f"provider_at_march_{year}.csv")
+        df, _ = read_ofsted_providers(OFSTED / f"provider_at_march_{year}.csv")
         ne_yh = df[df["ofsted_region"] == "North East, Yorkshire and the Humber"]
         expected = ne_yh["la_name"].str.casefold().isin(NORTH_EAST_LAS).map(
             {True: "North East", False: "Yorkshire and The Humber"})
@@ -151,7 +150,7 @@ def test_north_east_split_matches_the_published_gor_in_later_years():
 
 @needs_raw
 def test_2015_real_file():
-    df, rec = read_ofsted_providers(RAW / "provider_at_march_2015.csv")
+    df, rec = read_ofsted_providers(OFSTED / "provider_at_march_2015.csv")
     assert rec.rows_in == 2608 and rec.rows_used == 2112
     assert (df["category"] == "childrens_home").sum() == 1850
     assert df["short_break_only"].sum() == 196  # every "Yes" is an active in-scope provider

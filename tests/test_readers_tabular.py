@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from sufficiency.errors import DuplicateColumnError, EmptyFileError, FileFormatError, MissingColumnError
-from sufficiency.readers.tabular import decode, normalise_name, parse_counts, parse_numbers, read_table
+from sufficiency.readers.files import decode
+from sufficiency.readers.tabular import normalise_name, parse_counts, parse_numbers, read_table
 
 FIX = Path(__file__).parent / "fixtures" / "readers"
 REQ = {"urn": ("URN",), "status": ("Registration status",), "places": ("Places",)}

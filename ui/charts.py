@@ -10,7 +10,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-HIGHLIGHT_REGIONS = ("North West", "West Midlands", "South East")
 HIGHLIGHT_COLOUR = "#b2182b"
 OTHER_COLOUR = "#4d4d4d"
 FIRST_COLOUR = "#2166ac"
@@ -52,7 +51,7 @@ def trend_chart(trend: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
 def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> alt.Chart:
     """Horizontal bars of one measure for the compared authorities; the first is highlighted.
 
-    ``table`` is :func:`sufficiency.compare.compare_authorities` output (rows in the
+    ``table`` is :func:`sufficiency.model.compare.compare_authorities` output (rows in the
     order picked, columns ``name`` and ``measure``).
     """
     data = pd.DataFrame({
@@ -69,12 +68,12 @@ def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> a
     ).properties(height=max(160, 40 * len(data)))
 
 
-def regional_chart(regional: pd.DataFrame, highlight: tuple[str, ...] = HIGHLIGHT_REGIONS) -> alt.Chart:
+def regional_chart(regional: pd.DataFrame, highlight: tuple[str, ...] = ()) -> alt.Chart:
     """Places share against children-in-homes share per region (bars side by side).
 
-    ``regional`` is :func:`sufficiency.regional.regional_concentration` output; the
-    England row is left out. The ``highlight`` regions (by default North West, West
-    Midlands and South East, where most homes are) are named in bold red.
+    ``regional`` is :func:`sufficiency.model.regional.regional_concentration` output; the
+    England row is left out. The ``highlight`` regions (the app passes the three with
+    most places, computed for the year) are named in bold red.
     """
     rows = regional[regional["region"] != "England"]
     long = pd.concat([

@@ -5,7 +5,7 @@ authority, between their representative points (never a child's or a home's
 location). Flows below the small-number threshold are not drawn at all: the map
 says how many were left off. Line width grows with the number of placements.
 
-Input ``flows`` frame: :func:`sufficiency.placements.flows` with points, columns
+Input ``flows`` frame: :func:`sufficiency.distances.placements.flows` with points, columns
 origin_code, destination_code, placements, median_distance_km, distance_method,
 suppressed, from_easting, from_northing, to_easting, to_northing (BNG metres).
 """

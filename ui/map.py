@@ -1,7 +1,7 @@
 """Choropleth maps of authority measures, drawn with folium (Leaflet).
 
 Pure functions: tables in, folium objects out. No measure is computed here; the
-values come from :func:`sufficiency.model.authority_measures`. This module only
+values come from :func:`sufficiency.model.measures.authority_measures`. This module only
 classifies them into colour classes (mapclassify), picks colours and writes the
 tooltips and legend.
 
@@ -75,7 +75,7 @@ SYMBOL_CLASS = "places-symbol"
 REGION_CLASS = "region-outline"
 HIGHLIGHT_CLASS = "highlight-outline"
 SYMBOL_MAX_RADIUS_PX = 22.0
-# measures whose missing values are explained by ``radius_note`` (sufficiency.access)
+# measures whose missing values are explained by ``radius_note`` (sufficiency.distances.access)
 DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 
 

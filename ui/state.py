@@ -4,7 +4,7 @@
 parameter  meaning                                          example
 =========  ===============================================  =====================
 year       31 March of the year shown                       ``2024``
-measure    a key of ``sufficiency.model.MEASURES``          ``local_bed_gap``
+measure    a key of ``sufficiency.model.measures.MEASURES``          ``local_bed_gap``
 region     region filter of the tables ("" = England)       ``North West``
 la         authority in the detail panel (ONS code)         ``E08000003``
 compare    authorities compared, comma-separated codes      ``E08000003,E08000012``

@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:/=\"'$&@^%;,?])")
+
+
+def plain(value: object) -> str:
+    """Text shown exactly as written where Streamlit renders Markdown (errors, captions).
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it for all
+    of them), so a header cell like ``![x](http://host/x.png)`` or ``<b>`` from a user's
+    file is shown as those characters: never an image fetched, a link, or HTML.
+    Line breaks are kept as Markdown line breaks.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    return escaped.replace("\n", "  \n")
+
 TITLE = "Children's homes sufficiency map — England"
 
 HOW_TO_READ = """
@@ -62,19 +79,27 @@ UPLOAD_HELP = (
 
 
 def export_command(year: int, region: str, disclosure: str, categories: tuple[str, ...],
-                   default_categories: tuple[str, ...], files: dict[str, str]) -> str:
-    """The CLI command that writes the same CSV as the app's download button."""
-    parts = ["python -m sufficiency export", f"--year {year}"]
+                   default_categories: tuple[str, ...], files: dict[str, tuple[str, ...]]) -> str:
+    """The CLI command that writes the same CSV as the app's download button.
+
+    Every argument is shell-quoted (:func:`shlex.quote`): a file name such as
+    ``$(touch pwned).csv`` is pasted as a name, never run.
+    """
+    parts = ["python", "-m", "sufficiency", "export", "--year", str(year)]
     if region and region != "England":
-        parts.append(f'--region "{region}"')
+        parts += ["--region", region]
     if tuple(categories) != tuple(default_categories):
-        parts.append(f"--categories {','.join(categories)}")
+        parts += ["--categories", ",".join(categories)]
     flags = {"providers": "--providers", "demand": "--demand", "net_gain": "--net-gain", "boundaries": "--boundaries"}
-    parts += [f'{flags[kind]} "{name}"' for kind, name in files.items() if kind in flags]
+    for kind, names in files.items():
+        if kind in flags:
+            for name in names:
+                parts += [flags[kind], name]
     if disclosure != "none":
-        parts.append(f"--disclosure {disclosure}")
-    parts.append("--out file.csv")
-    return " ".join(parts)
+        parts += ["--disclosure", disclosure]
+    parts += ["--out", "shortfall.csv"]
+    return shlex.join(parts)
+
 
 SCENARIO_HELP = (
     "Choose an authority and a number of places, then 'Add to the scenario' (repeat for more authorities): "

@@ -1,26 +1,15 @@
-"""Readers for the published files: tidy frames out, with a row-by-row reconciliation.
+"""Readers: files in, tidy frames out, each with its row-by-row reconciliation.
 
-- :mod:`sufficiency.readers.tabular`: layout, encoding, header and marker handling.
-- :mod:`sufficiency.readers.ofsted`: Ofsted provider-level files (supply).
-- :mod:`sufficiency.readers.dfe`: DfE children looked after tables (demand).
+==============  ===================================================================
+files           bytes in: size limits, encodings, binary files, the archive guard
+markers         the one vocabulary of DfE/ONS markers (c, x, z, k, ...)
+reconcile       :class:`Reconciliation`: every row used or set aside with a reason
+tabular         layout of published tables: title rows, headers, numbers, markers
+ofsted          Ofsted provider-level files (supply)
+dfe             DfE children looked after tables (demand)
+placements      a commissioner's own placements list
+==============  ===================================================================
+
+Import from the modules themselves (``from sufficiency.readers.ofsted import ...``):
+this package imports nothing, so the lowest modules stay cheap to import.
 """
-
-from sufficiency.readers.dfe import (
-    read_cla_la_table,
-    read_cla_missing_table,
-    read_net_gain,
-    read_placed_outside,
-)
-from sufficiency.readers.ofsted import read_ofsted_providers
-from sufficiency.readers.tabular import MARKERS, RawTable, read_table
-
-__all__ = [
-    "MARKERS",
-    "RawTable",
-    "read_cla_la_table",
-    "read_cla_missing_table",
-    "read_net_gain",
-    "read_ofsted_providers",
-    "read_placed_outside",
-    "read_table",
-]

@@ -70,9 +70,10 @@ import re
 
 import pandas as pd
 
-from geo.reconcile import SET_ASIDE_COLUMNS, Reconciliation
 from sufficiency.errors import InputError
-from sufficiency.readers.tabular import RawTable, Source, parse_counts, read_table, source_name
+from sufficiency.readers.files import Source, source_name
+from sufficiency.readers.reconcile import Reconciliation, set_aside_rows, stack_set_aside
+from sufficiency.readers.tabular import RawTable, parse_counts, read_table
 
 REQUIRED = {
     "urn": ("URN",),
@@ -159,10 +160,8 @@ def _short_break(df: pd.DataFrame) -> pd.Series:
 
 def _reason_rows(df: pd.DataFrame, mask: pd.Series, column: str, reason: pd.Series | str,
                  value: pd.Series) -> pd.DataFrame:
-    r = reason[mask] if isinstance(reason, pd.Series) else reason
-    return pd.DataFrame({"row": df.loc[mask, "source_row"].to_numpy(), "column": column,
-                         "reason": r if isinstance(r, str) else r.to_numpy(),
-                         "value": value[mask].astype("str").to_numpy()})
+    return set_aside_rows(df.loc[mask, "source_row"], column,
+                          reason if isinstance(reason, str) else reason[mask], value[mask])
 
 
 def read_ofsted_providers(
@@ -213,7 +212,7 @@ def read_ofsted_providers(
     pt = df["provision_type"].mask(df["provision_type"] == "", "(blank)")
     st = df["status"].mask(df["status"] == "", "(blank)")
     parts = [
-        pd.DataFrame({"row": table.blank_rows, "column": "", "reason": "blank row", "value": ""}),
+        set_aside_rows(table.blank_rows, "", "blank row"),
         _reason_rows(df, shifted, "", SHIFTED, df["source_row"].map(table.extra_cells)),
         _reason_rows(df, out_scope, "Provision type", "provision type out of scope: " + pt, df["provision_type"]),
         _reason_rows(df, inactive, "Registration status", "not active: " + st, df["status"]),
@@ -222,9 +221,7 @@ def read_ofsted_providers(
         _reason_rows(df, bad_places, "Places", "places " + place_reason, places_text),
         _reason_rows(df, dup, "URN", "duplicate URN", df["urn"]),
     ]
-    set_aside = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
-        else pd.DataFrame(columns=SET_ASIDE_COLUMNS)
-    set_aside = set_aside[SET_ASIDE_COLUMNS].sort_values("row", kind="stable").reset_index(drop=True)
+    set_aside = stack_set_aside(parts)
 
     keep = eligible & ~dup
     blank_text = pd.Series("", index=df.index, dtype="str")

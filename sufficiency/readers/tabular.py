@@ -24,38 +24,22 @@ blank_rows    1-based rows below the header that are entirely empty (not in
 extra_cells   1-based row -> text of the non-empty cells beyond the header's
               last column (in ``frame``, cut to the header's width; readers set
               them aside: an unquoted comma has shifted the row's values)
+columns_found canonical name -> the header as written in the file (for messages)
 ============  ==============================================================
 
-Refused with :class:`~geo.errors.FileFormatError` (never a traceback): binary files
-(NUL bytes; PDF, images, old .xls), a byte-order mark followed by bytes that are not
-UTF-8, a quoted cell that is never closed, and .xlsx archives that would expand to an
-implausible size (:class:`~geo.errors.UnsafeArchiveError`).
-
-Markers (value becomes missing, the marker is kept in a ``<col>_marker`` column):
-
-======  ==========================================================
-c       suppressed to protect confidentiality
-x       suppressed or not available
-z       not applicable
-k       fewer than 0.5 (rounds to zero) -- not the same as 0
-low     fewer than 0.5 / too low to show
-u       low reliability (ONS)
-:  .    not available
-..      not available
-======  ==========================================================
+Bytes are read and decoded by :mod:`sufficiency.readers.files` (binary files, broken
+encodings and zip bombs are refused there); a quoted cell that is never closed is refused
+here. Markers (:mod:`sufficiency.readers.markers`: c, x, z, k, low, u, ":", ".", "..")
+become missing values and are kept in a ``<col>_marker`` column, never turned into 0.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -64,38 +48,15 @@ from sufficiency.errors import (
     DuplicateColumnError,
     EmptyFileError,
     FileFormatError,
-    InputError,
     MissingColumnError,
     Problem,
-    UnsafeArchiveError,
 )
-
-MARKERS: dict[str, str] = {
-    "c": "suppressed to protect confidentiality",
-    "x": "suppressed or not available",
-    "z": "not applicable",
-    "k": "fewer than 0.5 (rounds to zero)",
-    "low": "fewer than 0.5 / too low to show",
-    "u": "low reliability",
-    ":": "not available",
-    ".": "not available",
-    "..": "not available",
-}
+from sufficiency.readers.files import Source, check_xlsx_archive, decode_text, read_bytes, source_name
+from sufficiency.readers.markers import MARKERS
+from sufficiency.readers.reconcile import set_aside_rows
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 40
-MAX_XLSX_UNZIPPED_BYTES = 1024**3  # 1 GiB of sheet XML is far beyond any published table
-MAX_XLSX_RATIO = 200.0  # sheet XML compresses 5-30x; 200x above 20 MiB is a zip bomb
-XLSX_RATIO_FROM_BYTES = 20 * 1024**2
-BINARY_SIGNATURES = {
-    b"\xd0\xcf\x11\xe0": "an old Excel 97-2003 (.xls) workbook: save it as .xlsx or CSV",
-    b"%PDF": "a PDF document, not a table: download the CSV or .xlsx version",
-    b"\x89PNG": "a PNG image, not a table",
-    b"\xff\xd8\xff": "a JPEG image, not a table",
-    b"GIF8": "a GIF image, not a table",
-    b"\x1f\x8b": "a gzip archive: unpack it first",
-}
-Source = str | os.PathLike | bytes | BinaryIO
 
 
 @dataclass
@@ -110,6 +71,7 @@ class RawTable:
     delimiter: str | None = ","
     blank_rows: list[int] = field(default_factory=list)
     extra_cells: dict[int, str] = field(default_factory=dict)
+    columns_found: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -120,69 +82,6 @@ class RawTable:
 def normalise_name(name: object) -> str:
     """Strip a header name and collapse whitespace and line breaks to single spaces."""
     return " ".join(str(name if name is not None else "").split())
-
-
-def source_name(source: Source, name: str | None = None) -> str:
-    """The file name to quote in messages."""
-    if name:
-        return name
-    if isinstance(source, (str, os.PathLike)):
-        return Path(source).name
-    return str(getattr(source, "name", "") and Path(source.name).name or "uploaded file")
-
-
-def _read_bytes(source: Source, file: str) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.is_file():
-            raise InputError("file not found" if not path.exists() else "this is a folder, not a file", file=file)
-        return path.read_bytes()
-    data = source.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-16 (with BOM), UTF-8 (with or without BOM) or else cp1252.
-
-    Returns
-    -------
-    (text, encoding) : encoding is "utf-16", "utf-8-sig", "utf-8" or "cp1252".
-
-    Raises
-    ------
-    UnicodeDecodeError
-        Bytes that start with a UTF-8 byte-order mark but are not UTF-8 (a file
-        pasted together from two encodings): guessing would garble names silently.
-    """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; map them through latin-1 rather than fail.
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
-def decode_text(raw: bytes, file: str) -> tuple[str, str]:
-    """:func:`decode`, refusing binary files with a sentence that says what the file is."""
-    for magic, what in BINARY_SIGNATURES.items():
-        if raw.startswith(magic):
-            raise FileFormatError(f"this is {what}", file=file)
-    try:
-        text, encoding = decode(raw)
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            f"the file starts with a UTF-8 byte-order mark but byte {exc.start + 3:,} is not UTF-8 "
-            "(mixed encodings?): save it again as CSV UTF-8", file=file) from exc
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise FileFormatError("the file holds binary data (NUL bytes), not comma separated text",
-                              file=file, row=line)
-    return text, encoding
 
 
 def _rows_from_text(text: str, delimiter: str) -> tuple[list[list[str]], tuple[int, str] | None]:
@@ -209,20 +108,6 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def check_xlsx_archive(raw: bytes, file: str) -> None:
-    """Refuse an .xlsx whose parts would expand to an implausible size (a zip bomb)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise FileFormatError("not a readable Excel workbook (a damaged zip archive)", file=file) from exc
-    declared = sum(i.file_size for i in infos)
-    packed = max(sum(i.compress_size for i in infos), 1)
-    if declared > MAX_XLSX_UNZIPPED_BYTES or (declared > XLSX_RATIO_FROM_BYTES and declared / packed > MAX_XLSX_RATIO):
-        raise UnsafeArchiveError(
-            f"the workbook would expand to {declared:,} bytes from {packed:,} (a 'zip bomb'?)", file=file)
-
-
 def _rows_from_xlsx(raw: bytes, sheet: str | None, file: str) -> list[list[str]]:
     import openpyxl
 
@@ -239,13 +124,29 @@ def _rows_from_xlsx(raw: bytes, sheet: str | None, file: str) -> list[list[str]]
     return rows
 
 
+class LooseName:
+    """A header name matched ignoring case, spaces and punctuation: ``LooseName("childs home postcode")``
+    matches "Child's Home Postcode" and "child_home_postcode"... Usable wherever a name or a regex is."""
+
+    def __init__(self, text: str) -> None:
+        self.pattern = text  # shown in messages as the accepted name
+        self._key = _squash(text)
+
+    def fullmatch(self, name: str) -> bool:
+        return _squash(name) == self._key
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.casefold())
+
+
 def _match_header(cells: Sequence[str], columns: Mapping[str, Sequence[str]]) -> dict[str, int]:
     """Canonical name -> position for every canonical column found in ``cells``."""
     norm = [normalise_name(c).casefold() for c in cells]
     found: dict[str, int] = {}
     for canon, aliases in columns.items():
         for alias in aliases:
-            pat = alias if isinstance(alias, re.Pattern) else None
+            pat = alias if hasattr(alias, "fullmatch") else None
             for i, n in enumerate(norm):
                 if (pat is not None and pat.fullmatch(n)) or (pat is None and n == normalise_name(alias).casefold()):
                     found[canon] = i
@@ -292,7 +193,7 @@ def read_table(
     EmptyFileError, FileFormatError, MissingColumnError, DuplicateColumnError
     """
     file = source_name(source, name)
-    raw = _read_bytes(source, file)
+    raw = read_bytes(source, file)
     if not raw.strip():
         raise EmptyFileError("the file is empty", file=file)
     if raw[:4] == b"PK\x03\x04":
@@ -373,7 +274,8 @@ def _build(file: str, rows: list[list[str]], hdr: int, header: list[str], found:
     titles = [", ".join(c.strip() for c in r if c.strip()) for r in rows[:hdr]]
     return RawTable(file=file, frame=frame.reset_index(drop=True), header_row=hdr + 1,
                     title_lines=[t for t in titles if t], encoding=encoding, delimiter=delim,
-                    blank_rows=[int(x) for x in lines[blank]], extra_cells=extra)
+                    blank_rows=[int(x) for x in lines[blank]], extra_cells=extra,
+                    columns_found={c: header[i] for c, i in found.items()})
 
 
 def _split_markers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -387,8 +289,7 @@ def _split_markers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _problems(rows: pd.Series, column: str, mask: pd.Series, values: pd.Series, reason: str) -> pd.DataFrame:
-    return pd.DataFrame({"row": rows[mask].astype("int64").to_numpy(), "column": column,
-                         "reason": reason, "value": values[mask].astype("str").to_numpy()})
+    return set_aside_rows(rows[mask], column, reason, values[mask])
 
 
 def parse_counts(

@@ -1,0 +1,116 @@
+"""What each command does: read the arguments, call the service, write the result.
+
+Every rule (which files are accepted, the default year, the CSV bytes) lives in
+:mod:`sufficiency.service`, shared with the app; this module only turns arguments into
+calls and results into files or text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from sufficiency import service
+from sufficiency.cli.writing import write
+
+CHILD_LEVEL_WARNING = (
+    "warning: the child-level file holds one row per placement. It is personal data about children: "
+    "keep it within your council's systems and do not share it. Disclosure control: {rule}."
+)
+
+
+def user_files(args: argparse.Namespace) -> service.UserFiles:
+    """The files given on the command line, read and size-checked."""
+    def one(path):
+        return service.UserFile.from_path(path) if path is not None else None
+
+    return service.UserFiles(
+        providers=tuple(service.UserFile.from_path(p) for p in getattr(args, "providers", []) or []),
+        demand=one(getattr(args, "demand", None)), net_gain=one(getattr(args, "net_gain", None)),
+        boundaries=one(getattr(args, "boundaries", None)))
+
+
+def dataset(args: argparse.Namespace, *, geometry: bool = False) -> service.Dataset:
+    """The dataset for the command; what was read from the user's files goes to stderr."""
+    files = user_files(args)
+    ds = service.open_dataset(files, geometry=geometry or files.boundaries is not None)
+    if files.given() and args.command != "reconcile":
+        print(ds.reconciliation.to_string(index=False), file=sys.stderr)
+    return ds
+
+
+def _report(args: argparse.Namespace, table: pd.DataFrame) -> None:
+    if getattr(args, "report", None):
+        write(table.to_csv(index=False, lineterminator="\n").encode(), args.report)
+
+
+def run_reconcile(args: argparse.Namespace) -> int:
+    ds = dataset(args)
+    _report(args, ds.reconciliation)
+    print(ds.reconciliation.to_string(index=False))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    ds = dataset(args)
+    _report(args, ds.reconciliation)
+    view = service.year_view(ds, args.year, args.categories, distances=False)
+    data = service.shortfall_csv(view, args.region, args.disclosure)
+    write(data, args.out)
+    if args.out:
+        rows = data.count(b"\n") - 1
+        print(f"wrote {args.out} ({rows} authorities, {view.year})", file=sys.stderr)
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    ds = dataset(args)
+    _report(args, ds.reconciliation)
+    view = service.year_view(ds, args.year, args.categories, distances=False)
+    region = service.check_region(args.region)
+    table = service.regional_summary(ds, view)
+    if region:
+        table = table[table["region"].isin([region, "England"])]
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table.to_string(index=False))
+    return 0
+
+
+def run_scenario(args: argparse.Namespace) -> int:
+    changes = service.parse_changes(args.open, args.close)
+    ds = dataset(args)
+    view = service.year_view(ds, args.year, args.categories, distances=False)
+    result = service.run_scenario(ds, view, changes)
+    print(result.note, file=sys.stderr)
+    write(service.scenario_csv(result), args.out)
+    return 0
+
+
+def run_placements(args: argparse.Namespace) -> int:
+    ds = dataset(args)
+    roads = service.road_graph(service.UserFile.from_path(args.roads)) if args.roads else None
+    report = service.placements_report(ds, service.UserFile.from_path(args.file), roads=roads)
+    print(report.summary.to_string(index=False), file=sys.stderr)
+    if len(report.set_aside):
+        print("rows set aside:", file=sys.stderr)
+        print(report.set_aside.to_string(index=False), file=sys.stderr)
+    _report(args, report.set_aside)
+    write(service.csv(report.by_authority, args.disclosure), args.out)
+    if args.flows:
+        write(service.flows_csv(report, args.disclosure), args.flows)
+    if args.child_level:
+        print(CHILD_LEVEL_WARNING.format(rule=service.RULES[args.disclosure]), file=sys.stderr)
+        write(service.csv(report.child_level, args.disclosure), args.child_level)
+    return 0
+
+
+def run_matrix(args: argparse.Namespace) -> int:
+    ds = dataset(args)
+    write(service.csv(service.distance_matrix(ds)), args.out)
+    return 0
+
+
+COMMANDS = {"reconcile": run_reconcile, "export": run_export, "summary": run_summary, "scenario": run_scenario,
+            "placements": run_placements, "matrix": run_matrix}

@@ -1,0 +1,73 @@
+"""The one door to the model for the app and the command line: they call nothing else.
+
+One set of rules for both: which files are accepted (:mod:`.datasets`), which year is
+the default and which categories exist (:mod:`.views`), and what each download holds
+(:mod:`.outputs`). Functions here are pure; the app caches them on ``Dataset.key``,
+the content key of the data, so no session ever sees another's upload.
+
+==================================  ==========================================================
+open_dataset, UserFiles, UserFile   the embedded data plus a user's files (InputError if not)
+year_view, YearView                 a year's measures; years, default_year, check_year
+year_shapes, measure_notice         what to draw and what to say when a measure is empty
+shortfall_table, shortfall_csv      the shortfall table and its CSV (same bytes everywhere)
+regional_summary, top_regions       regional concentration
+all_years, authority_detail         trends and the detail panel
+compare_table                       authorities side by side
+run_scenario, parse_changes         open or close places
+placements_report, road_graph       a user's placements list measured
+distance_matrix                     authority-to-authority distances
+csv, apply_disclosure, RULES        CSV bytes with disclosure control
+==================================  ==========================================================
+"""
+
+from sufficiency.dataset import Dataset
+from sufficiency.errors import InputError, SufficiencyError
+from sufficiency.export import RULES, apply_disclosure
+from sufficiency.export import export_csv as csv
+from sufficiency.readers.files import MAX_INPUT_BYTES
+from sufficiency.registry import REGIONS
+from sufficiency.service.datasets import NET_GAIN_ALONE, UserFile, UserFiles, embedded, open_dataset
+from sufficiency.service.outputs import (
+    PlacementsReport,
+    ScenarioResult,
+    check_changes,
+    distance_matrix,
+    flows_csv,
+    parse_changes,
+    placements_report,
+    road_graph,
+    run_scenario,
+    scenario_csv,
+    shortfall_csv,
+)
+from sufficiency.service.views import (
+    CATEGORIES,
+    CATEGORIES_DEFAULT,
+    COMPARE_MEASURES,
+    MEASURES,
+    YearView,
+    all_years,
+    authority_detail,
+    check_region,
+    check_year,
+    compare_table,
+    default_year,
+    measure_notice,
+    parse_categories,
+    regional_summary,
+    shortfall_table,
+    top_regions,
+    year_shapes,
+    year_view,
+    years,
+)
+
+__all__ = [
+    "CATEGORIES", "CATEGORIES_DEFAULT", "COMPARE_MEASURES", "Dataset", "MAX_INPUT_BYTES", "MEASURES", "NET_GAIN_ALONE",
+    "REGIONS", "RULES", "InputError", "PlacementsReport", "ScenarioResult", "SufficiencyError", "UserFile",
+    "UserFiles", "YearView", "all_years", "apply_disclosure", "authority_detail", "check_changes", "check_region",
+    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "measure_notice",
+    "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
+    "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_shapes", "year_view",
+    "years",
+]

@@ -1,0 +1,65 @@
+"""The app's caches over :mod:`sufficiency.service`, each keyed by the data it depends on.
+
+Every cached function takes the content key of its inputs as its first (hashed)
+argument — ``Dataset.key`` or ``YearView.key``, hashes of the embedded data and of
+every uploaded file's bytes — and the objects themselves as unhashed ``_`` arguments.
+Equal keys mean equal data, so a cached result can never be served for another
+dataset: one council's upload never reaches another session's screen. Uploaded
+placements lists are personal data: their cache is per session (``scope="session"``).
+
+Results are shared read-only objects (``cache_resource``): callers never modify them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sufficiency import service
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading your files…")
+def dataset(key: str, _files: service.UserFiles) -> service.Dataset:
+    """The embedded data with the user's files (``key`` = ``UserFiles.key()``)."""
+    return service.open_dataset(_files)
+
+
+@st.cache_resource(max_entries=48, show_spinner="Working out the measures…")
+def year_view(ds_key: str, year: int, categories: tuple[str, ...], _ds: service.Dataset) -> service.YearView:
+    """The year's measures, distance measures included."""
+    return service.year_view(_ds, year, categories)
+
+
+@st.cache_resource(max_entries=48, show_spinner="Drawing the authorities…")
+def year_shapes(view_key: str, _ds: service.Dataset, _view: service.YearView) -> tuple:
+    """Shapes and representative points of the year's units (predecessors dissolved)."""
+    return service.year_shapes(_ds, _view)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Working out the trends…")
+def all_years(ds_key: str, categories: tuple[str, ...], _ds: service.Dataset) -> pd.DataFrame:
+    """The model for every year (trends in the detail panel)."""
+    return service.all_years(_ds, categories)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Running the scenario…")
+def scenario(view_key: str, changes: tuple[tuple[str, int], ...], _ds: service.Dataset,
+             _view: service.YearView) -> service.ScenarioResult:
+    """A scenario's before/after on the view's year and dataset."""
+    return service.run_scenario(_ds, _view, list(changes))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the road graph…")
+def road_graph(file_key: str, _file: service.UserFile):
+    """A road graph from an upload (not personal data)."""
+    return service.road_graph(_file)
+
+
+# scope="session": a placements list is personal data; it is never shared with other sessions,
+# and Streamlit drops it when the session ends (nothing is written to disk).
+@st.cache_data(max_entries=4, show_spinner="Measuring distances…", scope="session")
+def placements(ds_key: str, file_key: str, threshold: int, roads_key: str | None, _ds: service.Dataset,
+               _file: service.UserFile, _roads: service.UserFile | None) -> service.PlacementsReport:
+    """A placements list read, located and measured (kept in this session's memory only)."""
+    graph = road_graph(roads_key, _roads) if _roads is not None else None
+    return service.placements_report(_ds, _file, roads=graph, flow_threshold=threshold)
