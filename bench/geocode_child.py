@@ -1,29 +1,31 @@
-"""Geocoding benchmark body, run in its own process: ``python -m bench.geocode_child N REPEATS``.
+"""Geocoding benchmark bodies, each run in its own process so that its peak RSS is its own.
 
-A fresh process so that its peak resident memory (read with ``getrusage`` after
-each step: the peak so far) belongs to the directory and its lookup tables alone.
-Prints one JSON object: seconds and peak RSS (MB) after each step.
+Usage (from the repository root)::
+
+    python -m bench.geocode_child build CACHE_DIR            # one-off index build into CACHE_DIR
+    python -m bench.geocode_child cold CACHE_DIR             # imports + geocode 2 postcodes
+    python -m bench.geocode_child lookup CACHE_DIR N REPEATS [--no-trace]
+
+Each prints one JSON object (seconds; the parent measures wall time and peak RSS).
+``CACHE_DIR`` becomes ``SUFFICIENCY_CACHE_DIR`` before :mod:`geo` is imported.
 """
 
 from __future__ import annotations
 
 import json
-import resource
+import os
 import sys
 import time
 
-import numpy as np
-import pandas as pd
-
+START = time.perf_counter()
 SEED = 20240331
+COLD_POSTCODES = ("sk11aa", "M1  1AE")
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # Linux: KiB
-
-
-def messy(sample: np.ndarray, rng: np.random.Generator) -> pd.Series:
+def messy(sample, rng):
     """A third as published, a third lower case without the space, a third with extra spaces."""
+    import pandas as pd
+
     text = pd.Series(sample, dtype="string").reset_index(drop=True)
     pick = rng.integers(0, 3, len(text))
     out = text.copy()
@@ -32,35 +34,66 @@ def messy(sample: np.ndarray, rng: np.random.Generator) -> pd.Series:
     return out
 
 
-def main(n: int, repeats: int, trace: bool = True) -> dict:
-    """Load, build tables, geocode ``n`` sampled postcodes ``repeats`` times; the figures as a dict.
+def build() -> dict:
+    """Build the index into the cache folder (it must not be there yet); its meta.json."""
+    from geo import postcodes
 
-    ``trace=False`` skips the tracemalloc run of one lookup (slow under tracing).
-    """
+    folder = postcodes.index_folder()
+    if postcodes.is_built(folder):
+        raise SystemExit(f"{folder} is already built: give an empty cache folder")
+    postcodes.build_index(folder, quiet=True)
+    size = sum(f.stat().st_size for f in folder.iterdir())
+    return {**postcodes.read_meta(folder), "bytes": size, "folder": str(folder)}
+
+
+def cold() -> dict:
+    """What a new process does to place two postcodes: imports, open the index, geocode."""
+    import pandas as pd
+
+    from geo.geocode import geocode
+
+    imported = time.perf_counter()
+    got = geocode(pd.Series(COLD_POSTCODES))
+    done = time.perf_counter()
+    return {"import_s": imported - START, "geocode_s": done - imported, "total_s": done - START,
+            "easting": got["easting"].tolist(), "precision": got["precision"].tolist()}
+
+
+def lookup(n: int, repeats: int, trace: bool = True) -> dict:
+    """Geocode ``n`` sampled postcodes in messy formatting ``repeats`` times (index already built)."""
+    import numpy as np
+    import pandas as pd
+
     from bench.timing import median_time, traced_peak_mb
+    from geo.geocode import geocode
+    from geo.postcodes import default_index
 
-    start = time.perf_counter()
-    from geo import geocode as gc
-    from geo.postcodes import load_postcodes
-
-    directory = load_postcodes()
-    out = {"load_s": time.perf_counter() - start, "load_rss": _rss_mb(), "postcodes": len(directory)}
-    start = time.perf_counter()
-    gc._default_tables()  # the cached lookup tables geocode() builds on first use
-    out.update(tables_s=time.perf_counter() - start, tables_rss=_rss_mb())
+    index = default_index()
     rng = np.random.default_rng(SEED)
-    sample = messy(directory["postcode"].to_numpy()[rng.choice(len(directory), n, replace=False)], rng)
+    keys = pd.Series(np.asarray(index.keys[rng.choice(len(index), n, replace=False)]).astype("U8"))
+    sample = messy(keys.str.slice(0, -3) + " " + keys.str.slice(-3), rng)
     start = time.perf_counter()
-    gc.geocode(sample)
-    out["first_call_s"] = time.perf_counter() - start
-    lookup_s, _, result = median_time(lambda: gc.geocode(sample), repeats)
+    geocode(sample)
+    first_s = time.perf_counter() - start
+    lookup_s, _, result = median_time(lambda: geocode(sample), repeats)
     tiny = sample.iloc[:100]
-    out.update(lookup_s=lookup_s, lookup_rss=_rss_mb(), lookup_traced=traced_peak_mb(lambda: gc.geocode(sample)) if trace else None,
-               fixed_s=median_time(lambda: gc.geocode(tiny), repeats)[0],
-               exact=float((result["precision"] == "postcode").mean()),
-               authority=float(result["authority_code"].notna().mean()))
-    return out
+    return {"postcodes": len(index), "first_call_s": first_s, "lookup_s": lookup_s,
+            "lookup_traced": traced_peak_mb(lambda: geocode(sample)) if trace else None,
+            "fixed_s": median_time(lambda: geocode(tiny), repeats)[0],
+            "exact": float((result["precision"] == "postcode").mean())}
+
+
+def main(argv: list[str]) -> dict:
+    """Run the mode named in ``argv[0]`` with the cache folder ``argv[1]``."""
+    mode, os.environ["SUFFICIENCY_CACHE_DIR"] = argv[0], argv[1]
+    if mode == "build":
+        return build()
+    if mode == "cold":
+        return cold()
+    if mode == "lookup":
+        return lookup(int(argv[2]), int(argv[3]), trace="--no-trace" not in argv)
+    raise SystemExit(f"unknown mode {mode!r}: build, cold or lookup")
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]), int(sys.argv[2]), trace="--no-trace" not in sys.argv)))
+    print(json.dumps(main(sys.argv[1:])))

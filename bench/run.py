@@ -19,7 +19,7 @@ app_script_*           app.py run by AppTest (server side only): first run, reru
 app_*                  streamlit run: ready, first map (≤ 3 s), click to detail
 attr_<layer>_<i>       attribute_points against raw STRtree.query (≤ 1.5×)
 attr_<layer>_growth    t(largest N) / t(middle N) / (size ratio): 1 = linear
-geocode_*              ONS directory load, lookup tables, geocode of N postcodes
+geocode_*              postcode index build (one-off), cold 2-postcode process, geocode of N postcodes
 allocation             optimal_allocation, national 2024
 =====================  ======================================================
 """

@@ -1,10 +1,14 @@
 """Offline geocoding of postcodes to British National Grid points.
 
 :func:`geocode` looks every postcode up in the ONS Postcode Directory
-(:func:`geo.postcodes.load_postcodes`): the exact full postcode first, then the
+through its memory-mapped index (:func:`geo.postcodes.default_index`), with numpy
+``searchsorted`` over every row at once: the exact full postcode first, then the
 centroid of its sector ("SK1 1"), then of its district ("SK1"). The precision
 used is recorded per row; a postcode that matches none of them is reported as
 ``"unknown"`` with no coordinates: never guessed.
+
+Geometry only: mapping a district to its children's services authority is the
+caller's job (the authority registry).
 
 Output of :func:`geocode`, one row per input, in input order:
 
@@ -16,7 +20,7 @@ easting         float, BNG (EPSG:27700) metres; NaN when unknown
 northing        float, BNG (EPSG:27700) metres; NaN when unknown
 lad_code        str, local authority district of the postcode; for a sector or
                 district centroid the district holding most of its postcodes
-                (the caller maps districts to authorities: geo/ knows no authorities)
+                (ties: the lowest code); <NA> when unknown
 precision       "postcode" | "sector" | "district" | "unknown"
 ==============  ===========================================================
 
@@ -26,12 +30,10 @@ its live English postcodes.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from geo.postcodes import load_postcodes
+from geo.postcodes import PostcodeIndex, default_index, find, key_bytes, prefix
 
 PRECISIONS = ("postcode", "sector", "district", "unknown")
 
@@ -40,6 +42,7 @@ _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _FULL = rf"^({_OUTWARD})([0-9][A-Z]{{2}})$"
 _SECTOR = rf"^({_OUTWARD}) ([0-9])$"
 _DISTRICT = rf"^({_OUTWARD})$"
+
 
 def normalise_postcode(series: pd.Series) -> pd.Series:
     """Tidy postcodes to the published form, vectorised.
@@ -71,37 +74,24 @@ def normalise_postcode(series: pd.Series) -> pd.Series:
     return out
 
 
-def _areas(postcodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sector and district centroids (mean easting/northing) with their modal district."""
-    outward = postcodes["postcode_key"].str.slice(0, -3)
-    sector = outward + " " + postcodes["postcode_key"].str.slice(-3, -2)
-    frames = []
-    for key in (sector, outward):
-        base = pd.DataFrame({"key": key.to_numpy(), "easting": postcodes["easting"].to_numpy(),
-                             "northing": postcodes["northing"].to_numpy(),
-                             "lad_code": postcodes["lad_code"].astype("string").to_numpy()})
-        centroid = base.groupby("key", sort=True)[["easting", "northing"]].mean()
-        counts = base.groupby(["key", "lad_code"], sort=False).size().rename("n").reset_index()
-        counts = counts.sort_values(["key", "n", "lad_code"], ascending=[True, False, True], kind="stable")
-        modal = counts.drop_duplicates("key").set_index("key")["lad_code"]
-        centroid["lad_code"] = modal.reindex(centroid.index)
-        frames.append(centroid)
-    return frames[0], frames[1]
 
 
-@lru_cache(maxsize=1)
-def _default_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return _tables(load_postcodes())
+def _query_keys(norm: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index keys (``S8``) of normalised postcodes: full ("SK11AA"), sector ("SK1 1"), outward ("SK1").
 
-
-def _tables(postcodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    full = pd.DataFrame(
-        {"easting": postcodes["easting"].to_numpy(), "northing": postcodes["northing"].to_numpy(),
-         "lad_code": postcodes["lad_code"].astype("string").to_numpy()},
-        index=pd.Index(postcodes["postcode_key"].astype("string").to_numpy()),
-    )
-    sectors, districts = _areas(postcodes)
-    return full, sectors, districts
+    A key that does not apply (a sector has no full key, <NA> has none) is ``b""``,
+    which matches nothing. Vectorised on a byte matrix: no Python loop over rows.
+    """
+    matrix = key_bytes(np.asarray(norm.fillna("").to_numpy(dtype=object), dtype="S8"))
+    length = (matrix != 0).sum(axis=1)
+    is_space = matrix == ord(" ")
+    has_space = is_space.any(axis=1)
+    space = np.where(has_space, is_space.argmax(axis=1), length)
+    is_full = has_space & (length - space == 4)
+    cols = np.arange(matrix.shape[1])
+    compact = np.take_along_axis(matrix, np.minimum(cols + (cols >= space[:, None]), cols[-1]), axis=1)
+    full = prefix(compact, np.where(is_full, length - 1, 0))
+    return full, prefix(matrix, np.where(has_space, space + 2, 0)), prefix(matrix, space)
 
 
 def geocode(postcodes: pd.Series, directory: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -112,8 +102,10 @@ def geocode(postcodes: pd.Series, directory: pd.DataFrame | None = None) -> pd.D
     postcodes : pandas.Series
         Postcodes, sectors or districts in any formatting.
     directory : pandas.DataFrame, optional
-        A postcode directory with the columns of :func:`geo.postcodes.load_postcodes`
-        (for tests); the full ONS directory when omitted (cached after first use).
+        A small postcode directory (for tests) with columns postcode_key, easting,
+        northing (BNG EPSG:27700 whole metres) and lad_code, indexed in memory the
+        same way as the real one; the memory-mapped index of the ONS directory
+        (:func:`geo.postcodes.default_index`, built once per installed version) when omitted.
 
     Returns
     -------
@@ -121,40 +113,33 @@ def geocode(postcodes: pd.Series, directory: pd.DataFrame | None = None) -> pd.D
         The columns in the module docstring, one row per input, index 0..n-1.
         Coordinates are British National Grid (EPSG:27700) metres.
     """
-    full, sectors, districts = _default_tables() if directory is None else _tables(directory)
+    index = default_index() if directory is None else PostcodeIndex.from_frame(directory)
     given = pd.Series(postcodes).reset_index(drop=True)
     norm = normalise_postcode(given)
     n = len(norm)
     easting = np.full(n, np.nan)
     northing = np.full(n, np.nan)
-    lad = np.full(n, None, dtype=object)
-    precision = np.full(n, "unknown", dtype=object)
-    key_full = norm.str.replace(" ", "", regex=False)
-    is_full = norm.str.fullmatch(rf"{_OUTWARD} [0-9][A-Z]{{2}}").fillna(False).to_numpy(dtype=bool)
-    # Sector and district keys for every row: a full postcode falls back to them.
-    outward = norm.str.split(" ").str[0]
-    sector_key = norm.str.extract(rf"^({_OUTWARD} [0-9])")[0]
-    steps = (("postcode", full, key_full.where(is_full)), ("sector", sectors, sector_key),
-             ("district", districts, outward))
-    for name, table, keys in steps:
-        todo = precision == "unknown"
-        if not todo.any():
+    lad = np.full(n, -1, dtype=np.int64)
+    level = np.full(n, len(PRECISIONS) - 1, dtype=np.int8)  # "unknown" until found
+    for step, (table, keys) in enumerate(zip((index.points, index.sectors, index.outwards),
+                                             _query_keys(norm), strict=True)):
+        todo = np.flatnonzero(level == len(PRECISIONS) - 1)
+        if len(todo) == 0:
             break
-        pos = table.index.get_indexer(keys.fillna("").to_numpy())
-        hit = todo & (pos >= 0)
-        found = table.iloc[pos[hit]]  # pick the rows first: the directory has 2.26 M of them
-        easting[hit] = found["easting"].to_numpy()
-        northing[hit] = found["northing"].to_numpy()
-        lad[hit] = found["lad_code"].to_numpy(dtype=object)
-        precision[hit] = name
-    lad_series = pd.Series(lad, dtype="string")
+        pos = find(table.keys, keys[todo])
+        rows, pos = todo[pos >= 0], pos[pos >= 0]
+        easting[rows] = table.easting[pos]
+        northing[rows] = table.northing[pos]
+        lad[rows] = table.lad[pos]
+        level[rows] = step
+    codes = np.append(np.asarray(index.lad_codes, dtype=object), None)  # row -1 reads as missing
     return pd.DataFrame(
         {
             "input": given.astype("string"),
-            "postcode": norm.reset_index(drop=True),
+            "postcode": norm,
             "easting": easting,
             "northing": northing,
-            "lad_code": lad_series,
-            "precision": pd.Series(precision, dtype="string"),
+            "lad_code": pd.array(codes[lad], dtype="string"),
+            "precision": pd.array(np.asarray(PRECISIONS, dtype=object)[level], dtype="string"),
         }
     )

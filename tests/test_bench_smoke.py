@@ -20,7 +20,7 @@ APP_ROWS = {"app_start", "app_first_map", "app_later_map", "app_first_click", "a
 ROWS = {
     "model_cold", "load_embedded", "model_warm", "model_all_years", "cli_export", "map_html", "map_geojson",
     "allocation", "attr_authorities_1", "attr_authorities_2", "attr_authorities_3", "attr_authorities_growth",
-    "attr_grid_1", "attr_grid_2", "attr_grid_3", "attr_grid_growth", "geocode_load", "geocode_tables",
+    "attr_grid_1", "attr_grid_2", "attr_grid_3", "attr_grid_growth", "geocode_build", "geocode_cold",
     "geocode_lookup", "app_script_first", "app_script_rerun", *APP_ROWS,
 }
 # derived rows; and two pandas-heavy ones that --quick does not trace (tracemalloc makes them slow)
@@ -72,7 +72,7 @@ def test_ratios_and_real_values(quick):
     assert 300_000 < rows["map_geojson"]["values"]["bytes"] < rows["map_html"]["values"]["bytes"] < 1_500_000
     # every sampled postcode is in the directory: messy formatting must still match exactly
     assert rows["geocode_lookup"]["values"]["exact_share"] == 1.0
-    assert rows["geocode_load"]["size"] == "2,264,892 postcodes"
+    assert rows["geocode_build"]["size"] == "2,264,892 postcodes"
     # England's children in homes (about 7,500 in 2024) all fit in its registered places
     assert 5_000 < rows["allocation"]["values"]["allocated"] < 12_000
     assert rows["model_warm"]["size"] == "153 authorities"
