@@ -5,10 +5,20 @@ row per registered social care provider at 31 March. Columns are found by name
 patterns, not by year, so any year's layout works (title rows, two-row headers,
 "Reg Status"/"Registration status", "Region"/"Ofsted region", line breaks in names).
 
+Also read: Ofsted's earlier biannual "Children's social care providers and places" list
+(``providers_at_sept_14.csv``: ``URN, Provision Type, LA, Sector, GOR, Max/Estimated
+Places``), used only when a file lacks the annual layout's columns. It has no
+registration status column (every listed provider is registered) and its snapshot is
+**30 September 2014, not 31 March**: ``frame.attrs["snapshot"]`` says so
+("30 September 2014"; "31 March YYYY" for the annual files) and ``attrs["layout"]`` is
+"biannual" (else "annual"). Its ``LA`` names are Ofsted's legacy spellings ("Medway
+Towns", "Bristol City", ...; aliases in ``data/reference/name_aliases.csv``).
+
 Output (one row per active provider in scope):
 
 ===============================  =========  ===============================================
-year                             Int64      year of the 31 March snapshot
+year                             Int64      year of the snapshot (31 March; 30 September
+                                            for the biannual file: attrs["snapshot"])
 urn                              str        Ofsted unique reference number
 provision_type                   str        "Provision type" as published
 category                         str        childrens_home | secure_childrens_home |
@@ -61,7 +71,7 @@ the Humber" merged); ``gor`` is then split by local authority name (the 12 North
 authorities; the rest of that Ofsted region is Yorkshire and The Humber).
 
 ``frame.attrs`` records ``encoding``, ``places_published`` (False when the file has
-no Places column) and ``short_break_published``.
+no Places column), ``short_break_published``, ``snapshot`` and ``layout``.
 """
 
 from __future__ import annotations
@@ -70,7 +80,7 @@ import re
 
 import pandas as pd
 
-from sufficiency.errors import InputError
+from sufficiency.errors import InputError, MissingColumnError
 from sufficiency.readers.files import Source, source_name
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows, stack_set_aside
 from sufficiency.readers.tabular import RawTable, parse_counts, read_table
@@ -113,11 +123,59 @@ MAX_PLACES = 2000  # the largest residential special schools have a few hundred 
 MERGED_REGION = "north east, yorkshire and the humber"
 YEAR_PATTERNS = (re.compile(r"(?:as at|at)\s+(?:31\s+)?march\s+((?:19|20)\d\d)", re.I),
                  re.compile(r"provider_at_march_((?:19|20)\d\d)", re.I))
+SEPTEMBER_PATTERNS = (re.compile(r"(?:as at|at)\s+(?:30\s+)?sept(?:ember)?\s+((?:19|20)\d\d)", re.I),
+                      re.compile(r"providers?_at_sept(?:ember)?_((?:19|20)?\d\d)(?!\d)", re.I))
+# Ofsted's biannual "Children's social care providers and places" layout (30 September 2014):
+# URN, Provision Type, LA, Sector, GOR, Max/Estimated Places; no registration status column.
+BIANNUAL_REQUIRED = {
+    "urn": ("URN",),
+    "provision_type": ("Provision type",),
+    "la_name": ("LA",),
+    "sector": ("Sector",),
+    "places": (re.compile(r"max(imum)?\s*/\s*estimated places"),),
+}
 
 
 def _key(s: pd.Series) -> pd.Series:
     """Case-folded, apostrophe- and space-normalised text for matching."""
     return s.str.replace("\u2019", "'", regex=False).str.split().str.join(" ").str.casefold()
+
+
+def _snapshot(table: RawTable, year: int | None, layout: str) -> tuple[int, str]:
+    """(year, date of the snapshot as words): "31 March YYYY", or "30 September YYYY" when the
+    title or file name says September (the biannual 2014 file).
+
+    A biannual list (positions at 31 March and 30 September) must say which in its title or
+    name: it is never taken to be a 31 March file on the strength of ``year`` alone.
+    """
+    texts = [*table.title_lines, table.file]
+    for text in texts:
+        for pat in SEPTEMBER_PATTERNS:
+            m = pat.search(text)
+            if m:
+                found = m.group(1)
+                yr = int(year) if year is not None else (2000 + int(found) if len(found) == 2 else int(found))
+                return yr, f"30 September {yr}"
+    if layout == "biannual" and not any(p.search(t) for p in YEAR_PATTERNS for t in texts):
+        raise InputError("this is Ofsted's biannual providers and places list, whose position is at 31 March or "
+                         "30 September: the file name or title must say which (e.g. providers_at_sept_14.csv)",
+                         file=table.file)
+    yr = _year(table, year)
+    return yr, f"31 March {yr}"
+
+
+def _read(source: Source, file: str) -> tuple[RawTable, str]:
+    """The table and its layout: "annual" (31 March files) or "biannual" (no status column)."""
+    data = source if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__") else source.read()
+    try:
+        return read_table(data, required=REQUIRED, optional=OPTIONAL, name=file), "annual"
+    except MissingColumnError as annual_error:
+        try:
+            table = read_table(data, required=BIANNUAL_REQUIRED, optional=OPTIONAL, name=file)
+        except InputError:
+            raise annual_error from None
+        table.frame["status"] = "Active"  # the biannual lists hold registered providers only
+        return table, "biannual"
 
 
 def _year(table: RawTable, year: int | None) -> int:
@@ -172,7 +230,8 @@ def read_ofsted_providers(
     Parameters
     ----------
     source : path, bytes or binary file-like (CSV in UTF-8/UTF-8-BOM/cp1252, or .xlsx)
-    year : the 31 March year; read from the title or file name when None.
+    year : the snapshot's year (31 March, or 30 September when the title or file name
+        says September); read from the title or file name when None.
     name : file name to quote in messages (defaults to the path's name).
 
     Returns
@@ -180,9 +239,9 @@ def read_ofsted_providers(
     (frame, reconciliation) : frame as in the module docstring; every data row of the
         file is either in the frame or in ``reconciliation.set_aside``.
     """
-    table = read_table(source, required=REQUIRED, optional=OPTIONAL, name=source_name(source, name))
+    table, layout = _read(source, source_name(source, name))
     df = table.frame
-    yr = _year(table, year)
+    yr, snapshot = _snapshot(table, year, layout)
     category, as_home = _category(df["provision_type"])
     status = _key(df["status"])
 
@@ -241,6 +300,7 @@ def read_ofsted_providers(
         "source_row": df["source_row"],
     })[keep].reset_index(drop=True)
     frame.attrs.update(encoding=table.encoding, places_published=places_published,
-                       short_break_published="short_break" in df, file=table.file)
+                       short_break_published="short_break" in df, file=table.file, snapshot=snapshot,
+                       layout=layout)
     rec = Reconciliation(file=table.file, rows_in=table.rows_in, rows_used=len(frame), set_aside=set_aside)
     return frame, rec

@@ -108,7 +108,8 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _rows_from_xlsx(raw: bytes, sheet: str | None, file: str) -> list[list[str]]:
+def xlsx_rows(raw: bytes, sheet: str | None, file: str) -> list[list[str]]:
+    """Every row of a workbook's sheet (first sheet if None) as text cells, after the archive guard."""
     import openpyxl
 
     check_xlsx_archive(raw, file)
@@ -197,7 +198,7 @@ def read_table(
     if not raw.strip():
         raise EmptyFileError("the file is empty", file=file)
     if raw[:4] == b"PK\x03\x04":
-        rows, encoding, delim = _rows_from_xlsx(raw, sheet, file), "xlsx", None
+        rows, encoding, delim = xlsx_rows(raw, sheet, file), "xlsx", None
         hdr, found = _find_header(rows, required)
     else:
         text, encoding = decode_text(raw, file)
