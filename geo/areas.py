@@ -1,8 +1,11 @@
 """Authority polygons and representative points derived from postcode grid references.
 
-No boundary file ships with the project, so areas are built from the ONS Postcode
-Directory (about 2.26 M English postcodes with a British National Grid reference and a
-district code). The recipe, all in EPSG:27700 metres:
+The embedded authority shapes come from the official ONS boundary file
+(``scripts/build_geometry.py``); the polygons here are its ``--from-postcodes`` fallback,
+built from the ONS Postcode Directory (about 2.26 M English postcodes with a British
+National Grid reference and a district code) when no boundary file is at hand. They are
+approximate: 1.3-1.7 times too large on the coast. The representative points are what the
+embedded ``authority_points.csv`` uses. The recipe, all in EPSG:27700 metres:
 
 1. **Label a grid.** A square grid of ``cell_m`` cells covers the points' extent; each cell
    takes the label (authority) of its nearest postcode (``scipy.spatial.cKDTree``).
