@@ -72,12 +72,13 @@ def _app_map():
         sys.path.insert(0, str(REPO))
     from sufficiency.dataset import load_embedded
     from sufficiency.model.measures import MEASURES, authority_measures
+    from ui import classes as uclasses
     from ui import map as umap
 
     ds = load_embedded()
     measures = authority_measures(ds, YEAR)
     measure = "local_bed_gap"
-    palette = next(iter(umap.DIVERGING if MEASURES[measure]["diverging"] else umap.SEQUENTIAL))
+    palette = next(iter(uclasses.DIVERGING if MEASURES[measure]["diverging"] else uclasses.SEQUENTIAL))
 
     def build():
         return umap.choropleth_map(ds.boundaries, measures, measure, MEASURES[measure], scheme="Quantiles", k=6,

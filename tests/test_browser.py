@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sufficiency import service
-from ui.map import format_number
+from ui.classes import format_number
 
 pytestmark = pytest.mark.browser
 

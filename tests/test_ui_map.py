@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from ui import classes as uclasses
 from ui import leaflet_offline
 from ui import map as umap
 
@@ -47,7 +48,7 @@ def _features(fmap, class_name):
 
 def test_classify_diverging_centres_on_zero():
     values = pd.Series([-5.0, -3.0, -1.0, 2.0, 4.0, 8.0, 10.0, np.nan])
-    classes = umap.classify(values, "Equal interval", 4, diverging=True, palette="RdBu")
+    classes = uclasses.classify(values, "Equal interval", 4, diverging=True, palette="RdBu")
     # negatives: 2 equal classes over [-5, -1], top bound forced to 0; positives over [2, 10]
     assert classes.labels == ["−5 to −3", "−3 to 0", "0 to 6", "6 to 10"]
     assert classes.class_of.tolist() == [0, 0, 1, 2, 2, 3, 3, -1]
@@ -55,12 +56,12 @@ def test_classify_diverging_centres_on_zero():
 
 
 def test_classify_sequential_and_constant():
-    classes = umap.classify(pd.Series([1.0, 2, 3, 4, 5, 6]), "Equal interval", 3, palette="viridis")
+    classes = uclasses.classify(pd.Series([1.0, 2, 3, 4, 5, 6]), "Equal interval", 3, palette="viridis")
     assert classes.class_of.tolist() == [0, 0, 1, 1, 2, 2]
     assert classes.colours == ["#fde725", "#1f9e89", "#440154"]
-    one = umap.classify(pd.Series([7.0, 7.0]), "Quantiles", 5)
+    one = uclasses.classify(pd.Series([7.0, 7.0]), "Quantiles", 5)
     assert one.labels == ["7"] and one.class_of.tolist() == [0, 0]
-    empty = umap.classify(pd.Series([np.nan, np.nan]), "Quantiles", 5)
+    empty = uclasses.classify(pd.Series([np.nan, np.nan]), "Quantiles", 5)
     assert empty.colours == [] and empty.class_of.tolist() == [-1, -1]
 
 
@@ -70,8 +71,8 @@ def test_choropleth_one_feature_per_authority_with_code_and_colour(squares):
     feats = _features(fmap, umap.AUTHORITY_CLASS)
     assert [f["properties"]["code"] for f in feats] == ["E06000001", "E06000002", "E06000003"]
     fills = [f["properties"]["fill"] for f in feats]
-    assert fills[1] == umap.MISSING_COLOUR  # suppressed demand is grey, not zero
-    assert fills[0] in umap.DIVERGING["RdBu"]["above"] and fills[2] in umap.DIVERGING["RdBu"]["below"]
+    assert fills[1] == uclasses.MISSING_COLOUR  # suppressed demand is grey, not zero
+    assert fills[0] in uclasses.DIVERGING["RdBu"]["above"] and fills[2] in uclasses.DIVERGING["RdBu"]["below"]
     assert "suppressed by DfE (c)" in feats[1]["properties"]["tooltip_html"]
     assert len(_features(fmap, umap.REGION_CLASS)) == 2
 
@@ -149,7 +150,7 @@ def test_numpy_classes_equal_mapclassify(scheme, seed):
     """Quantiles and equal intervals are computed without mapclassify: same bins and classes."""
     import mapclassify
 
-    from ui.map import SCHEMES, _bins
+    from ui.classes import SCHEMES, _bins
 
     rng = np.random.default_rng(seed)
     values = np.round(rng.normal(0, 40, 150), 0)

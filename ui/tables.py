@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui.map import format_number
+from ui.classes import format_number
 
 EXTRA_LABELS = {
     "placed_outside": ("Children in homes placed outside the authority (number)", "children"),

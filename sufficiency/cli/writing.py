@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sufficiency.errors import InputError, Problem
+from sufficiency.service import InputError, Problem
 
 INPUT_OPTIONS = ("providers", "demand", "net_gain", "boundaries", "file", "roads")
 OUTPUT_OPTIONS = ("out", "flows", "child_level", "report")

@@ -1,0 +1,25 @@
+"""The Compare tab: authorities side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sufficiency import service
+from ui import charts, tables
+from ui import state as ustate
+
+
+def compare_tab(view: service.YearView, opts: dict, names: dict[str, str]) -> None:
+    picked = st.multiselect("Authorities to compare (the first is the reference)", list(names), key="compare",
+                            format_func=names.get, max_selections=ustate.MAX_COMPARE)
+    if len(picked) < 2:
+        st.info("Pick two or more authorities to compare them.")
+        return
+    table = service.compare_table(view, picked)
+    st.table(tables.compare_table(table, service.MEASURES, service.COMPARE_MEASURES))
+    charted = [m for m in service.MEASURES if m in table.columns]
+    m = st.selectbox("Bar chart of", charted, key="compare_measure",
+                     index=charted.index(opts["measure"]) if opts["measure"] in charted else 0,
+                     format_func=lambda x: service.MEASURES[x]["label"])
+    st.altair_chart(charts.compare_chart(table, m, service.MEASURES[m]["label"], service.MEASURES[m]["unit"]),
+                    width="stretch")

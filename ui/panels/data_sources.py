@@ -1,0 +1,57 @@
+"""The sidebar's "Use your own data": uploads turned into a dataset (same rules as the CLI)."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from sufficiency import service
+from sufficiency.service import InputError
+from ui import cached, text
+
+log = logging.getLogger(__name__)
+
+
+def upload_file(f) -> service.UserFile:
+    """A Streamlit upload as the service's UserFile (name and bytes)."""
+    return service.UserFile(f.name, f.getvalue())
+
+
+def dataset() -> service.Dataset:
+    """The embedded data, or the embedded data with the user's uploads (same rules as the CLI)."""
+    with st.sidebar.expander("Use your own data", expanded=False):
+        st.caption(text.UPLOAD_HELP)
+        providers = st.file_uploader("Ofsted provider file(s) (CSV or Excel; several for a year published in parts)",
+                                     type=["csv", "xlsx"], key="up_prov", accept_multiple_files=True)
+        demand = st.file_uploader("DfE table: children in homes placed outside the authority (CSV)",
+                                  type=["csv", "xlsx"], key="up_dem")
+        net_gain = st.file_uploader("DfE table: net gain, children's homes (CSV, with the table above)",
+                                    type=["csv", "xlsx"], key="up_net")
+        boundaries = st.file_uploader("Authority boundaries (GeoJSON, GeoPackage or zipped shapefile)",
+                                      type=["geojson", "json", "gpkg", "zip"], key="up_bnd")
+    files = service.UserFiles(providers=tuple(upload_file(f) for f in providers or []),
+                              demand=upload_file(demand) if demand else None,
+                              net_gain=upload_file(net_gain) if net_gain else None,
+                              boundaries=upload_file(boundaries) if boundaries else None)
+    embedded = service.embedded()
+    if not files.given():
+        return embedded
+    try:
+        ds = cached.dataset(files.key(), files)
+    except InputError as e:
+        st.sidebar.error(text.plain(str(e)))
+        st.sidebar.info("Showing the embedded data instead.")
+        return embedded
+    except Exception:  # a bug, not the user's fault: say so plainly, log the details
+        log.exception("reading uploaded files failed")
+        st.sidebar.error("Your file could not be read (an unexpected problem in the tool). "
+                         "The embedded data is shown instead.")
+        return embedded
+    st.sidebar.success(text.plain("Using your files: " + ", ".join(n for names in ds.files.values() for n in names)))
+    with st.sidebar.expander("What was read from your files", expanded=True):
+        st.dataframe(ds.reconciliation, hide_index=True)
+        if len(ds.set_aside):
+            st.caption("Rows set aside (row numbers as in your file)")
+            st.dataframe(ds.set_aside, hide_index=True)
+    return ds

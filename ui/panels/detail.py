@@ -1,0 +1,39 @@
+"""The detail panel beside the map: one authority's figures, rank, trend and neighbours."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sufficiency import service
+from ui import cached, charts, tables, text
+
+TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
+                "local_bed_gap": "Local bed gap"}
+
+
+def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
+    """Search box and the chosen authority's figures, rank, trend and neighbours."""
+    code = st.selectbox("Find an authority", list(names), key="authority_pick", index=None,
+                        format_func=names.get, placeholder="Type a name or click the map")
+    if not code:
+        st.info("Click an authority on the map, or type its name above, to see its figures.")
+        return
+    detail = service.authority_detail(ds, view, cached.all_years(ds.key, view.categories, ds), code)
+    row = detail["measures"].iloc[0]
+    st.subheader(text.plain(names[code]))
+    st.caption(text.plain(f"{row['region']} · {code} · 31 March {opts['year']}"))
+    for note in (row["demand_note"], row["supply_note"]):
+        if note:
+            st.warning(text.plain(note))
+    st.table(tables.detail_table(row, detail["ranks"], service.MEASURES), border="horizontal", hide_index=True)
+    st.markdown("**Trend** (places and children; the gap is their difference)")
+    st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
+    st.markdown("**Authorities in a similar children's-homes position** this year")
+    st.caption("Our own comparison, not DfE's statistical neighbours: nearest on children in homes, places, "
+               "% placed outside, private share and net gain per child (see sufficiency/model/compare.py).")
+    if len(detail["neighbours"]):
+        st.table(tables.neighbours_table(detail["neighbours"]), border="horizontal", hide_index=True)
+    else:
+        st.caption("None: a figure this comparison needs is missing for this authority this year.")
+    if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
+        st.session_state["compare"] = [*st.session_state["compare"], code]

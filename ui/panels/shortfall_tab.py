@@ -1,0 +1,33 @@
+"""The Shortfall table tab: the table, its download and the command that writes the same file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sufficiency import service
+from ui import text
+
+DISCLOSURE = {"none": "As published", "suppress": "Suppress child counts of 1 to 5",
+              "round5": "Round to nearest 5", "round10": "Round to nearest 10"}
+
+
+SHORTFALL_ORDER = ["rank", "name", "local_bed_gap", "children_in_homes", "places", "homes", "placed_outside",
+                   "placed_outside_pct", "net_gain", "places_per_child", "region", "code", "children_in_homes_low",
+                   "children_in_homes_high", "local_bed_gap_low", "local_bed_gap_high", "private_share",
+                   "demand_note", "supply_note", "disclosure_control"]
+
+
+def shortfall_tab(ds: service.Dataset, view: service.YearView, opts: dict) -> None:
+    region = st.selectbox("Region", ["England", *service.REGIONS], key="region")
+    disclosure = st.selectbox("Small numbers", list(DISCLOSURE), format_func=DISCLOSURE.get, key="disclosure")
+    table = service.shortfall_table(view, region)
+    # the table on screen follows the same small-number rule as the download
+    st.dataframe(service.apply_disclosure(table, disclosure), hide_index=True, width="stretch",
+                 column_order=SHORTFALL_ORDER)
+    name = f"shortfall_{opts['year']}_{'england' if region == 'England' else region.lower().replace(' ', '_')}.csv"
+    st.download_button("Download CSV", service.shortfall_csv(view, region, disclosure), file_name=name,
+                       mime="text/csv", key="download", on_click="ignore")
+    command = text.export_command(opts["year"], region, disclosure, opts["categories"], service.CATEGORIES_DEFAULT,
+                                  ds.files)
+    st.caption("The same file as this command (copy it as it is):")
+    st.code(command, language="bash")
