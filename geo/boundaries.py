@@ -31,7 +31,9 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -65,7 +67,61 @@ _NAME_FALLBACK = re.compile(r"^(name|area_?name|.*_name)$", re.IGNORECASE)
 OUTSIDE_ENGLAND = "outside England"
 
 
+def _spatial_layers(path_or_bytes) -> list[str]:
+    """Names of the layers with geometry in one file (a GeoPackage may hold several)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL notes about file extensions of in-memory files
+        layers = pyogrio.list_layers(path_or_bytes)
+    return [str(name) for name, geometry in layers if geometry is not None]
+
+
+def _choose(names: list[str], layer: str | None, source: str, what: str) -> str | None:
+    """The one of ``names`` to read: the only one, or ``layer``; several and no choice is an error."""
+    if layer is not None:
+        for name in names:
+            if layer in (name, Path(name).name, Path(name).stem):
+                return name
+        raise BoundaryError(f"no {what} named '{layer}': the file holds {', '.join(names)}", file=source,
+                            value=layer)
+    if len(names) > 1:
+        raise BoundaryError(f"the file holds {len(names)} {what}s ({', '.join(names)}): say which one holds the "
+                            "authorities (--layer on the command line, the layer choice in the app)", file=source)
+    return names[0] if names else None
+
+
+def list_layers(path_or_filelike: str | Path | IO[bytes]) -> list[str]:
+    """The boundary layers of a file: a zip's layer files, else a GeoPackage's spatial layers.
+
+    Raises FileFormatError, UnsafeArchiveError (see :func:`read_boundaries`).
+    """
+    source = str(getattr(path_or_filelike, "name", path_or_filelike))
+    data = path_or_filelike.read() if hasattr(path_or_filelike, "read") else Path(path_or_filelike).read_bytes()
+    try:
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(io.BytesIO(data)) as archive:
+                files = safe_extract(archive, Path(tmp), source)
+                members = sorted(p.relative_to(tmp).as_posix() for p in files if p.suffix.lower() in READABLE)
+                if len(members) != 1:
+                    return members
+                return [members[0]] if len(_spatial_layers(Path(tmp) / members[0])) <= 1 else [
+                    f"{members[0]}:{name}" for name in _spatial_layers(Path(tmp) / members[0])]
+        return _spatial_layers(data)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise FileFormatError(UNREADABLE, file=source) from exc
+
+
+UNREADABLE = ("the file cannot be read as a boundary layer (expected GeoJSON, GeoPackage, Shapefile, or a zip "
+              "holding one)")
+
+
+def _read_one(path_or_bytes, layer: str | None, source: str) -> gpd.GeoDataFrame:
+    names = _spatial_layers(path_or_bytes)
+    chosen = _choose(names, layer, source, "layer") if len(names) > 1 or layer else None
+    return pyogrio.read_dataframe(path_or_bytes, layer=chosen)
+
+
 def _read_layer(src: str | Path | IO[bytes], layer: str | None, source: str) -> gpd.GeoDataFrame:
+    """The one layer to read; a file (or zip) holding several needs ``layer`` (never the first silently)."""
     data = src.read() if hasattr(src, "read") else None
     is_zip = zipfile.is_zipfile(io.BytesIO(data)) if data is not None else zipfile.is_zipfile(src)
     try:
@@ -77,11 +133,18 @@ def _read_layer(src: str | Path | IO[bytes], layer: str | None, source: str) -> 
                 if not layers:
                     raise FileFormatError("the zip archive holds no boundary layer (.shp, .gpkg, .geojson)",
                                           file=source)
-                return pyogrio.read_dataframe(layers[0], layer=layer)
-        return pyogrio.read_dataframe(io.BytesIO(data) if data is not None else src, layer=layer)
+                names = [p.relative_to(tmp).as_posix() for p in layers]
+                member, inner = layer, None
+                if layer is not None and ":" in layer and layer.split(":", 1)[0] in names:
+                    member, inner = layer.split(":", 1)
+                if len(names) == 1 and member is not None and member not in (names[0], Path(names[0]).name,
+                                                                            Path(names[0]).stem):
+                    member, inner = None, layer  # a layer inside the zip's one GeoPackage
+                chosen = _choose(names, member, source, "boundary layer")
+                return _read_one(layers[names.index(chosen)], inner, source)
+        return _read_one(data if data is not None else src, layer, source)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise FileFormatError("the file cannot be read as a boundary layer (expected GeoJSON, GeoPackage, "
-                              "Shapefile, or a zip holding one)", file=source) from exc
+        raise FileFormatError(UNREADABLE, file=source) from exc
 
 
 def _looks_like_codes(values: pd.Series) -> bool:
@@ -126,6 +189,7 @@ def read_boundaries(
     layer: str | None = None,
     assume_crs: str | None = None,
     fix_swapped: bool = False,
+    classify: Callable[[pd.Series, str], pd.Series] | None = None,
 ) -> tuple[gpd.GeoDataFrame, Reconciliation]:
     """Read an authority boundary file into ``[code, name, geometry]`` in EPSG:27700.
 
@@ -136,9 +200,14 @@ def read_boundaries(
     code_column, name_column : str, optional
         Column names, when detection by ONS naming is not enough.
     layer : str, optional
-        Layer of a multi-layer file (GeoPackage).
+        Layer of a multi-layer file (GeoPackage), or the file of one layer in a zip holding
+        several; a file holding several layers without ``layer`` is refused, naming them.
     assume_crs, fix_swapped
         Passed to :func:`geo.crs.to_bng`.
+    classify : callable, optional
+        ``classify(codes, code_column) -> reasons``: why each English code is not an area
+        the caller can use ("" where it is), e.g. a region (E12) in an authority file; those
+        rows are set aside with the reason (the registry's rules live with the caller).
 
     Returns
     -------
@@ -178,7 +247,14 @@ def read_boundaries(
     outside = ~bad_code & ~frame["code"].str.startswith("E").to_numpy(dtype=bool)
     aside.append(set_aside_rows(rows[outside & ~no_geom], code_col, OUTSIDE_ENGLAND,
                                 frame["code"][outside & ~no_geom]))
-    keep = frame[~(no_geom | bad_code | outside)]
+    usable = ~(no_geom | bad_code | outside)
+    if classify is not None and usable.any():
+        why = pd.Series("", index=frame.index, dtype="string")
+        why[usable] = classify(frame.loc[usable, "code"], code_col).to_numpy()
+        other = usable & why.ne("").to_numpy(dtype=bool)
+        aside.append(set_aside_rows(rows[other], code_col, why[other], frame["code"][other]))
+        usable &= ~other
+    keep = frame[usable]
     names_per_code = keep.groupby("code")["name"].nunique()
     for dup in names_per_code[names_per_code > 1].index:
         clash = keep[keep["code"] == dup]
@@ -188,7 +264,11 @@ def read_boundaries(
     if problems:
         raise BoundaryError(problems=problems)
     if keep.empty:
-        raise BoundaryError("the boundary file has no English areas with a geometry", file=source)
+        found = stack_set_aside(aside)
+        counts = found.groupby("reason").size().sort_values(ascending=False)
+        why = "; ".join(f"{r} ({n} rows)" for r, n in counts.head(3).items())
+        raise BoundaryError("the boundary file has no English areas with a geometry" + (f": {why}" if why else ""),
+                            file=source)
 
     merged = keep.groupby(["code", "name"], sort=True)["geometry"].agg(
         lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(g.to_numpy()))
@@ -234,3 +314,4 @@ def dissolve_to_authorities(gdf: gpd.GeoDataFrame, lad_to_utla: dict[str, str],
     out = work.dissolve(by="code", sort=True, as_index=False)
     out["name"] = out["code"].map(names).fillna("")
     return out[["code", "name", "geometry"]]
+

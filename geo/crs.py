@@ -8,6 +8,10 @@ Every check raises :class:`sufficiency.errors.CRSError` with a sentence a user c
 - longitude/latitude given in the wrong order (y in -8..2 and x in 49..56 degrees),
   unless ``fix_swapped=True``;
 - a layer whose bounds, once in EPSG:27700, do not overlap England's.
+
+:func:`outside_england` checks each shape on its own (a wrong ``.prj`` or flipped
+longitudes can leave the total bounds overlapping England while shapes are elsewhere);
+:func:`geo.boundaries.check_locations` uses it.
 """
 
 from __future__ import annotations
@@ -65,6 +69,24 @@ def _check_england(gdf: gpd.GeoDataFrame, source: str | None) -> None:
             "check that the file's coordinate reference system is declared correctly",
             file=source,
         )
+
+
+def outside_england(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Per shape: True where its bounds are not finite numbers or reach outside England's extent.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame in EPSG:27700 (metres)
+
+    Returns
+    -------
+    numpy bool array, one per row (empty or missing geometries count as outside).
+    """
+    bounds = shapely.bounds(np.asarray(gdf.geometry.values))
+    ex0, ey0, ex1, ey1 = ENGLAND_BNG_BOUNDS
+    with np.errstate(invalid="ignore"):
+        inside = ((bounds[:, 0] >= ex0) & (bounds[:, 1] >= ey0) & (bounds[:, 2] <= ex1) & (bounds[:, 3] <= ey1))
+    return ~(np.isfinite(bounds).all(axis=1) & inside)
 
 
 def to_bng(

@@ -2,10 +2,17 @@
 
 The tool never downloads roads: a user builds a graph once (see docs/roads.md)
 and points the tool at the file. :func:`load_road_graph` reads a ``.graphml``
-saved by osmnx, or an OSM XML extract (``.osm``/``.xml``) offline, adds speeds
-(``maxspeed`` tags, else the mean speed of the road type) and travel times, and
-projects the graph to British National Grid (EPSG:27700) so that origins and
-destinations in BNG metres snap to their nearest graph node.
+saved by osmnx, or an OSM XML extract (``.osm``/``.xml``) offline, projects the graph
+to British National Grid (EPSG:27700) so that origins and destinations in BNG metres
+snap to their nearest graph node, and makes sure every edge can be measured:
+
+- an edge without a usable ``length`` is measured from its geometry (BNG metres);
+- speeds come from ``maxspeed`` where tagged, else the mean of tagged roads of the same
+  type, else the typical speed of the type (``data/reference/road_speeds.csv``), else
+  30 mph; an edge with no road type counts as OSM's "road" (type unknown).
+
+What was filled in is said in ``graph.graph["notes"]`` (a list of sentences), which the
+placements report passes on.
 
 :func:`road_distances` returns one row per origin/destination pair:
 
@@ -18,11 +25,16 @@ band              "within 20 miles" | "over 20 miles" (by distance_miles)
 origin_snap_m     float, straight line from the origin to its graph node, m
 destination_snap_m  float, same for the destination, m
 distance_method   "road"
-note              str, "" or why the distance is missing ("no route ...")
+note              str, "" or why the distance is missing: "no route between them in
+                  the road graph", "not on the road graph: the origin is 35.2 km from
+                  the nearest road in it (more than 2 km)", "origin or destination has
+                  no coordinates"
 ================  ===========================================================
 
-Edge lengths are osmnx's great-circle lengths in metres, computed when the
-graph is built; projection does not change them.
+An end farther than ``max_snap_m`` (default :data:`MAX_SNAP_M`, 2 km) from the graph is
+not on it: the pair gets no distance (never the 0 km of two far points snapped to one
+node). Edge lengths are osmnx's great-circle lengths in metres, computed when the graph
+is built; projection does not change them.
 """
 
 from __future__ import annotations
@@ -34,10 +46,14 @@ import numpy as np
 import pandas as pd
 
 from geo import BNG
-from geo.distance import ROAD, distance_table
+from geo.distance import KM_PER_MILE, ROAD, distance_table
 from sufficiency.errors import FileFormatError
 
 GRAPH_SUFFIXES = (".graphml", ".osm", ".xml")
+ROAD_SPEEDS = Path(__file__).resolve().parent.parent / "data" / "reference" / "road_speeds.csv"
+DEFAULT_SPEED_KPH = 30 * KM_PER_MILE  # a road of a type the table does not know
+#: Farthest an end may be from its nearest graph node (m): beyond it the pair is "not on the road graph".
+MAX_SNAP_M = 2_000.0
 
 
 def load_road_graph(path: str | Path, simplify: bool = True) -> nx.MultiDiGraph:
@@ -86,9 +102,68 @@ def load_road_graph(path: str | Path, simplify: bool = True) -> nx.MultiDiGraph:
     if graph.number_of_edges() == 0:
         raise FileFormatError("the road graph has no roads", file=path.name)
     graph = ox.project_graph(graph, to_crs=BNG)
-    # add_edge_speeds keeps maxspeed where tagged; travel_time needs speed_kph.
-    graph = ox.add_edge_speeds(graph)
-    return ox.add_edge_travel_times(graph)
+    notes = _fill_lengths(graph) + _fill_speeds(graph)
+    graph = ox.add_edge_travel_times(graph)
+    graph.graph["notes"] = notes
+    return graph
+
+
+def _fill_lengths(graph: nx.MultiDiGraph) -> list[str]:
+    """Give every edge a ``length`` (m): missing or unusable ones measured from the edge's geometry (BNG)."""
+    missing = 0
+    for u, v, data in graph.edges(data=True):  # once per graph load; osmnx itself loops over edges too
+        length = pd.to_numeric(pd.Series([data.get("length")]), errors="coerce").iloc[0]
+        if pd.notna(length) and np.isfinite(length) and length >= 0:
+            data["length"] = float(length)
+            continue
+        line = data.get("geometry")
+        if line is not None and hasattr(line, "length"):
+            data["length"] = float(line.length)
+        else:
+            a, b = graph.nodes[u], graph.nodes[v]
+            data["length"] = float(np.hypot(a["x"] - b["x"], a["y"] - b["y"]))
+        missing += 1
+    if not missing:
+        return []
+    return [f"{missing:,} of {graph.number_of_edges():,} road segments had no length: measured from their "
+            "geometry on the British National Grid"]
+
+
+def _fill_speeds(graph: nx.MultiDiGraph) -> list[str]:
+    """``speed_kph`` on every edge: ``maxspeed`` where tagged, else the mean of tagged roads of the same type,
+    else the typical speed of the type (``data/reference/road_speeds.csv``), else 30 mph; said in the notes."""
+    import osmnx as ox
+
+    untyped = 0
+    for _, _, data in graph.edges(data=True):
+        if not data.get("highway"):
+            data["highway"] = "road"  # OSM's own word for a road of unknown type
+            untyped += 1
+    edges = [(d["highway"][0] if isinstance(d["highway"], list) else d["highway"], d.get("maxspeed"))
+             for _, _, d in graph.edges(data=True)]
+    frame = pd.DataFrame(edges, columns=["highway", "maxspeed"])
+    tagged = frame["maxspeed"].notna()
+    types_without = sorted(set(frame["highway"]) - set(frame.loc[tagged, "highway"]))
+    typical = _typical_speeds_kph()
+    hwy_speeds = {t: typical[t] for t in types_without if t in typical}
+    ox.add_edge_speeds(graph, hwy_speeds=hwy_speeds, fallback=DEFAULT_SPEED_KPH)
+    notes = []
+    if untyped:
+        notes.append(f"{untyped:,} road segments have no road type (highway tag): taken as roads of unknown type")
+    typical_words = (f"the typical speed of the type for {', '.join(types_without)} (none tagged; "
+                     "data/reference/road_speeds.csv, 30 mph when unknown)")
+    if (~tagged).any():
+        how = ("given the average of tagged roads of the same type" + (f", or {typical_words}" if types_without
+                                                                       else "")) if tagged.any() else \
+            f"given {typical_words}"
+        notes.append(f"{int((~tagged).sum()):,} of {len(frame):,} road segments have no speed limit (maxspeed): "
+                     + how)
+    return notes
+
+
+def _typical_speeds_kph() -> dict[str, float]:
+    table = pd.read_csv(ROAD_SPEEDS)
+    return dict(zip(table["highway"], table["speed_mph"] * KM_PER_MILE, strict=True))
 
 
 def _nearest(graph: nx.MultiDiGraph, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +175,7 @@ def _nearest(graph: nx.MultiDiGraph, xy: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def road_distances(graph: nx.MultiDiGraph, origins_xy_bng: np.ndarray,
-                   destinations_xy_bng: np.ndarray) -> pd.DataFrame:
+                   destinations_xy_bng: np.ndarray, max_snap_m: float = MAX_SNAP_M) -> pd.DataFrame:
     """Road distance and drive time from ``origins[i]`` to ``destinations[i]``.
 
     Parameters
@@ -110,6 +185,10 @@ def road_distances(graph: nx.MultiDiGraph, origins_xy_bng: np.ndarray,
     origins_xy_bng, destinations_xy_bng : (n, 2) array of float
         Easting, northing in British National Grid (EPSG:27700) metres. Rows with
         NaN coordinates give NaN distances.
+    max_snap_m : float
+        Farthest an end may be from its nearest graph node, metres: beyond it the pair gets
+        no distance and the note "not on the road graph" (never a 0 km route between two
+        far-away points that snap to the same node).
 
     Returns
     -------
@@ -142,11 +221,19 @@ def road_distances(graph: nx.MultiDiGraph, origins_xy_bng: np.ndarray,
         targets = to_node[rows]
         metres[rows] = [by_length.get(int(t), np.nan) for t in targets]
         seconds[rows] = [by_time.get(int(t), np.nan) for t in targets]
+    far = ok & ((snap_a > max_snap_m) | (snap_b > max_snap_m))
+    metres[far] = np.nan
+    seconds[far] = np.nan
     out = distance_table(metres / 1000.0, ROAD)
     out.insert(2, "drive_minutes", seconds / 60.0)
     out["origin_snap_m"] = snap_a
     out["destination_snap_m"] = snap_b
-    note = np.where(~ok, "origin or destination has no coordinates",
-                    np.where(np.isnan(metres), "no route between them in the road graph", ""))
+    end = np.where(snap_a > snap_b, "origin", "destination")
+    off = [f"not on the road graph: the {e} is {max(a, b) / 1000:,.1f} km from the nearest road in it (more than "
+           f"{max_snap_m / 1000:g} km)" for e, a, b in zip(end[far], snap_a[far], snap_b[far], strict=True)]
+    note = np.full(n, "", dtype=object)
+    note[~ok] = "origin or destination has no coordinates"
+    note[ok & ~far & np.isnan(metres)] = "no route between them in the road graph"
+    note[far] = off
     out["note"] = pd.Series(note, dtype="string")
     return out

@@ -13,6 +13,8 @@ code_aliases.csv           [alias_code, code, name, note]: other codes of the sa
 name_aliases.csv           [alias, code, note]: other spellings of an authority's name
 district_changes.csv       [lad_code, code, name, note]: districts abolished or recoded
                            since the 2021 lookup, and the authority they belong to
+area_prefixes.csv          [prefix, area, note]: what each ONS code prefix is (E12 a
+                           region, E01 an LSOA...), to say why a code is not an authority
 =========================  ==========================================================
 
 ``authorities`` frame (``data/authorities.csv``, built by ``scripts/build_data.py``):
@@ -132,10 +134,12 @@ def name_keys(authorities: pd.DataFrame) -> pd.DataFrame:
 
 
 def match_names(names: pd.Series, years: pd.Series | int, authorities: pd.DataFrame) -> pd.Series:
-    """ONS code for each authority name as at its year (<NA> where no match).
+    """ONS code for each authority name as at its year (<NA> where no council of that name existed then).
 
     A name shared by an old and a new council ("Dorset": county to 2019, unitary
-    from 2020) resolves to the one that existed that year.
+    from 2020) resolves to the one that existed that year. A name valid only in other
+    years ("Poole" in a 2024 file, "Cumberland" in 2020) is never matched to the council
+    that once held it: :func:`name_reasons` says why it is unmatched.
 
     Parameters
     ----------
@@ -147,16 +151,127 @@ def match_names(names: pd.Series, years: pd.Series | int, authorities: pd.DataFr
     -------
     Series of str codes aligned with ``names``, <NA> when unmatched.
     """
+    merged = _name_matches(names, years, authorities)
+    best = merged[merged["ok"]].drop_duplicates("pos").set_index("pos")["code"]
+    return pd.Series(best.reindex(np.arange(len(names))).to_numpy(), index=names.index, dtype="string")
+
+
+def _name_matches(names: pd.Series, years: pd.Series | int, authorities: pd.DataFrame) -> pd.DataFrame:
+    """Every (name position, authority of that name) with ``ok`` = it existed in the row's year."""
     keys = normalise_name(names)
     if not isinstance(years, pd.Series):
         years = pd.Series(years, index=names.index)
     left = pd.DataFrame({"key": keys.to_numpy(), "year": years.to_numpy(), "pos": np.arange(len(names))})
     merged = left.merge(name_keys(authorities), on="key", how="left")
-    merged["ok"] = existed(merged)
-    # Prefer the council that existed that year; fall back to any with the name.
-    merged = merged.sort_values(["pos", "ok"], ascending=[True, False], kind="stable")
-    best = merged.drop_duplicates("pos").set_index("pos")["code"]
-    return pd.Series(best.reindex(np.arange(len(names))).to_numpy(), index=names.index, dtype="string")
+    merged["ok"] = existed(merged) & merged["code"].notna().to_numpy(dtype=bool)
+    return merged.sort_values(["pos", "ok"], ascending=[True, False], kind="stable")
+
+
+def lifetime(first_year: object, last_year: object) -> str:
+    """When a council existed, in words: "abolished 1 April 2019", "created 1 April 2023"."""
+    if pd.notna(last_year):
+        return f"abolished 1 April {int(last_year)}"
+    if pd.notna(first_year):
+        return f"created 1 April {int(first_year) - 1}"
+    return "existed throughout"
+
+
+def name_reasons(names: pd.Series, years: pd.Series | int, authorities: pd.DataFrame) -> pd.Series:
+    """Why each name is not matched by :func:`match_names` ("" where it is).
+
+    "local authority missing"; "name of an authority that did not exist in <year>
+    (abolished 1 April <y>)" for a council's name used after its abolition or before its
+    creation; "local authority not an English children's services authority".
+    """
+    merged = _name_matches(names, years, authorities)
+    first = merged.drop_duplicates("pos").set_index("pos")
+    first = first.reindex(np.arange(len(names)))
+    blank = names.fillna("").astype(str).str.strip().eq("").to_numpy()
+    when = [lifetime(f, la) for f, la in zip(first["first_year"], first["last_year"], strict=True)]
+    year = first["year"].astype("string").fillna("").to_numpy()
+    reason = np.where(first["ok"].fillna(False).astype(bool), "",
+                      np.where(blank, "local authority missing",
+                               np.where(first["code"].notna(),
+                                        [f"name of an authority that did not exist in {y} ({w})"
+                                         for y, w in zip(year, when, strict=True)],
+                                        "local authority not an English children's services authority")))
+    return pd.Series(reason, index=names.index, dtype="string")
+
+
+def code_reasons(codes: pd.Series, years: pd.Series | int, authorities: pd.DataFrame) -> pd.Series:
+    """Why each (code, year) is not an English children's services authority of that year ("" where it is).
+
+    "no authority code"; "not an ONS area code (9 characters, such as E08000032)";
+    "not an English authority (a code of Wales, Scotland or Northern Ireland)"; "code of
+    no English children's services authority"; "authority did not exist that year" (DfE lists
+    every code in every year, with "z" before a council's creation or after its abolition).
+    """
+    text = codes.astype("string").fillna("").str.strip()
+    if not isinstance(years, pd.Series):
+        years = pd.Series(years, index=codes.index)
+    table = pd.DataFrame({"code": text.to_numpy(), "year": years.to_numpy()}).merge(
+        authorities[["code", "first_year", "last_year"]], on="code", how="left")
+    known = text.isin(authorities["code"]).to_numpy(dtype=bool)
+    ok = known & existed(table)
+    shaped = text.str.fullmatch(r"[EWSN]\d{8}").fillna(False).to_numpy(dtype=bool)
+    english = text.str.startswith("E").to_numpy(dtype=bool)
+    reason = np.select(
+        [ok, text.eq("").to_numpy(), ~shaped, ~english, ~known],
+        ["", "no authority code", "not an ONS area code (9 characters, such as E08000032)",
+         "not an English authority (a code of Wales, Scotland or Northern Ireland)",
+         "code of no English children's services authority"],
+        default="authority did not exist that year")
+    return pd.Series(reason, index=codes.index, dtype="string")
+
+
+#: Code prefixes of children's services authorities, and of the districts a county is made of.
+UPPER_TIER_PREFIXES = ("E06", "E08", "E09", "E10")
+
+
+def boundary_code_reasons(codes: pd.Series, column: str, authorities: pd.DataFrame,
+                          code_aliases: pd.DataFrame) -> pd.Series:
+    """Why each code of a boundary file is not a children's services authority (or district) ("" where it is).
+
+    Only upper-tier codes (E06, E08, E09, E10) known as authorities or other codes of one
+    (``code_aliases``), and district codes (E07) of the district lookup, are areas. When the
+    code column names its vintage (``CTYUA24CD``: December 2024), an authority code must be
+    one of that vintage, i.e. exist at 31 March of the next year ("code of an authority that
+    did not exist in the 2024 boundaries (abolished 1 April 2021)"). Any other code is named
+    by what it is (``data/reference/area_prefixes.csv``): "not a children's services
+    authority: E12000002 is the code of a region".
+
+    Parameters
+    ----------
+    codes : Series of English ONS codes (E + 8 digits)
+    column : the file's code column name (its two digits before "CD" give the vintage)
+    """
+    text = codes.astype("string").str.strip().str.upper()
+    prefix = text.str.slice(0, 3)
+    areas = dict(zip(reference_table("area_prefixes")["prefix"], reference_table("area_prefixes")["area"],
+                     strict=True))
+    aliases = dict(zip(code_aliases["alias_code"], code_aliases["code"], strict=True))
+    resolved = text.replace(aliases)
+    upper = prefix.isin(UPPER_TIER_PREFIXES).to_numpy(dtype=bool)
+    known = resolved.isin(authorities["code"]).to_numpy(dtype=bool)
+    district = prefix.eq("E07").to_numpy(dtype=bool)
+    in_lookup = text.isin(district_table()["lad_code"]).to_numpy(dtype=bool)
+    what = prefix.map(areas).fillna("an area that is not a children's services authority")
+    reason = np.select(
+        [upper & known, upper & ~known, district & in_lookup, district],
+        ["", "code of no English children's services authority", "",
+         "district code not in the district to authority lookup"],
+        default=[f"not a children's services authority: {c} is the code of {w}" for c, w in zip(text, what,
+                                                                                                strict=True)])
+    vintage = re.search(r"(\d{2})cd$", column, re.IGNORECASE)
+    if vintage is not None:
+        year = 2000 + int(vintage.group(1))
+        table = pd.DataFrame({"code": resolved.to_numpy()}).merge(
+            authorities[["code", "first_year", "last_year"]], on="code", how="left")
+        gone = upper & known & ~existed(table.assign(year=year + 1))
+        when = [lifetime(f, la) for f, la in zip(table["first_year"], table["last_year"], strict=True)]
+        reason = np.where(gone, [f"code of an authority that did not exist in the {year} boundaries ({w})"
+                                 for w in when], reason)
+    return pd.Series(reason, index=codes.index, dtype="string")
 
 
 def resolve_codes(codes: pd.Series, code_aliases: pd.DataFrame) -> pd.Series:

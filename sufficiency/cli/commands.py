@@ -29,7 +29,8 @@ def user_files(args: argparse.Namespace) -> service.UserFiles:
     return service.UserFiles(
         providers=tuple(service.UserFile.from_path(p) for p in getattr(args, "providers", []) or []),
         demand=one(getattr(args, "demand", None)), net_gain=one(getattr(args, "net_gain", None)),
-        boundaries=one(getattr(args, "boundaries", None)))
+        boundaries=one(getattr(args, "boundaries", None)), year=getattr(args, "year", None),
+        layer=getattr(args, "layer", None))
 
 
 def dataset(args: argparse.Namespace, *, geometry: bool = False) -> service.Dataset:
@@ -38,7 +39,17 @@ def dataset(args: argparse.Namespace, *, geometry: bool = False) -> service.Data
     ds = service.open_dataset(files, geometry=geometry or files.boundaries is not None)
     if files.given() and args.command != "reconcile":
         print(ds.reconciliation.to_string(index=False), file=sys.stderr)
+    for notice in ds.notices:
+        print(f"note: {notice}", file=sys.stderr)
     return ds
+
+
+def _year(args: argparse.Namespace, ds: service.Dataset) -> int:
+    """The year to work on: --year, else the year of the user's provider file (said on stderr), else the default."""
+    year, note = service.year_for_files(ds, args.year)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return year
 
 
 def _report(args: argparse.Namespace, table: pd.DataFrame) -> None:
@@ -56,7 +67,7 @@ def run_reconcile(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     ds = dataset(args)
     _report(args, ds.reconciliation)
-    view = service.year_view(ds, args.year, args.categories, distances=False)
+    view = service.year_view(ds, _year(args, ds), args.categories, distances=False)
     data = service.shortfall_csv(view, args.region, args.disclosure)
     write(data, args.out)
     if args.out:
@@ -68,7 +79,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_summary(args: argparse.Namespace) -> int:
     ds = dataset(args)
     _report(args, ds.reconciliation)
-    view = service.year_view(ds, args.year, args.categories, distances=False)
+    view = service.year_view(ds, _year(args, ds), args.categories, distances=False)
     region = service.check_region(args.region)
     table = service.regional_summary(ds, view)
     if region:
@@ -91,10 +102,12 @@ def run_scenario(args: argparse.Namespace) -> int:
 def run_placements(args: argparse.Namespace) -> int:
     ds = dataset(args)
     roads = service.road_graph(service.UserFile.from_path(args.roads)) if args.roads else None
-    report = service.placements_report(ds, service.UserFile.from_path(args.file), roads=roads)
+    report = service.placements_report(ds, service.UserFile.from_path(args.file), roads=roads, as_at=args.as_at)
     print(report.summary.to_string(index=False), file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     if len(report.set_aside):
-        print("rows set aside:", file=sys.stderr)
+        print("rows set aside (row numbers as in your file):", file=sys.stderr)
         print(report.set_aside.to_string(index=False), file=sys.stderr)
     _report(args, report.set_aside)
     write(service.csv(report.by_authority, args.disclosure), args.out)

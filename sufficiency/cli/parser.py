@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from sufficiency.service import CATEGORIES, CATEGORIES_DEFAULT, RULES
@@ -13,7 +14,9 @@ DATA_COMMANDS = (("export", "write the shortfall table as CSV"),
 
 
 def _data_options(c: argparse.ArgumentParser) -> None:
-    c.add_argument("--year", type=int, help="year as at 31 March (default: latest with both Ofsted and DfE figures)")
+    c.add_argument("--year", type=int,
+                   help="year as at 31 March (default: the year of your --providers file when given, else the "
+                        "latest with both Ofsted and DfE figures); a --providers file about another year is refused")
     c.add_argument("--region", help='one English region, e.g. "North West" (default: all)')
     c.add_argument("--categories", default=",".join(CATEGORIES_DEFAULT),
                    help=f"comma-separated provision categories: {', '.join(CATEGORIES)}")
@@ -22,7 +25,17 @@ def _data_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--demand", type=Path, help="your own DfE placed-outside table")
     c.add_argument("--net-gain", type=Path, help="your own DfE net-gain table (with --demand)")
     c.add_argument("--boundaries", type=Path, help="your own boundary file (GeoJSON, GPKG, SHP, zip)")
+    c.add_argument("--layer", help="the layer of a --boundaries file holding several (GeoPackage layer, or the "
+                                   "file name of one shapefile in a zip)")
     c.add_argument("--report", type=Path, help="write the reconciliation (rows read / used / set aside) as CSV")
+
+
+def _date(text: str) -> dt.date:
+    """A yyyy-mm-dd date (argparse turns the ValueError into a usage error naming the option)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written yyyy-mm-dd, e.g. 2025-03-31") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("placements", help="distances for your own placements list")
     pl.add_argument("file", type=Path, help="CSV or XLSX: origin, destination[, placement type, start, end]")
     pl.add_argument("--roads", type=Path, help="road graph (.graphml or OSM XML) for road distances")
+    pl.add_argument("--as-at", type=_date, default=None, metavar="DATE",
+                    help="the list's collection date, yyyy-mm-dd (default: today); a placement dated after it, or "
+                         "more than 25 years before it, is set aside")
     pl.add_argument("--out", type=Path, help="per-authority summary CSV (default: standard output)")
     pl.add_argument("--flows", type=Path, help="authority-to-authority flow counts CSV")
     pl.add_argument("--child-level", type=Path, help="one row per placement (personal data: see the warning)")

@@ -9,10 +9,14 @@ whose postcode, URN or code is not known are set aside in the reconciliation.
 
 :func:`placement_distances` gives one row per placement (no postcodes or
 coordinates, so it is safe to count from; still child-level: download only):
-row, origin_code, destination_code, responsible_code, origin_precision,
-destination_precision, placement_type, start_date, end_date, distance_km,
-distance_miles, distance_method ("straight line"|"road"), band ("within 20
-miles"|"over 20 miles"), inside_responsible_la (bool, <NA> when unknown).
+row, child_ref (the user's own identifier, "" when the file has none), origin_code,
+destination_code, responsible_code, origin_precision, destination_precision,
+placement_type, start_date, end_date, open_placement, distance_km, distance_miles,
+distance_method ("straight line"|"road"), band ("within 20 miles"|"over 20 miles"),
+[drive_minutes, origin_snap_m, destination_snap_m with a road graph], distance_note
+("" or why there is no distance: "no route between them in the road graph", "not on
+the road graph: ...", "origin or destination has no coordinates"),
+inside_responsible_la (bool, <NA> when unknown).
 
 An authority-coded end (or a URN) sits at the authority's representative point,
 precision "authority".
@@ -30,7 +34,7 @@ from sufficiency.registry import upper_tier_codes
 
 
 def locate_placements(placements: pd.DataFrame, recon: Reconciliation, *, providers: pd.DataFrame | None = None,
-                      authority_codes: set[str] | None = None,
+                      authority_codes: set[str] | None = None, responsible_codes: set[str] | None = None,
                       directory: pd.DataFrame | None = None) -> pd.DataFrame:
     """Where each end of each placement is (authority and BNG point), setting aside the unknown.
 
@@ -40,6 +44,9 @@ def locate_placements(placements: pd.DataFrame, recon: Reconciliation, *, provid
     recon : its reconciliation; rows found unusable here are moved to its set-aside list
     providers : [urn, code], Ofsted URN to authority code, for URN destinations
     authority_codes : codes accepted for authority-coded ends (any E06/E08/E09/E10 when None)
+    responsible_codes : codes accepted as a responsible authority (any of any year, e.g. the
+        registry's); a given code outside them is set aside ("responsible authority code is not
+        an English children's services authority"). None: not checked.
     directory : a small postcode directory for tests (the ONS directory when None)
 
     Returns
@@ -96,6 +103,9 @@ def locate_placements(placements: pd.DataFrame, recon: Reconciliation, *, provid
         out[f"{end}_easting"] = easting
         out[f"{end}_northing"] = northing
     given = out["responsible_la"].astype("string").fillna("")
+    if responsible_codes is not None:
+        set_aside(given.ne("") & ~given.isin(responsible_codes), "responsible_la",
+                  "responsible authority code is not an English children's services authority", given)
     out["responsible_code"] = given.where(given.ne(""), out["origin_code"]).to_numpy()
     keep = reason.eq("").to_numpy()
     recon.set_aside_later(pd.concat(found, ignore_index=True) if found else set_aside_rows([], "", ""))
@@ -140,13 +150,19 @@ def placement_distances(placements: pd.DataFrame, points: pd.DataFrame, road_gra
         from geo.roads import road_distances
 
         dist = road_distances(road_graph, a, b)
-    keep = ["row", "origin_code", "destination_code", "responsible_code", "origin_precision",
-            "destination_precision", "placement_type", "start_date", "end_date"]
-    out = placements[keep].reset_index(drop=True).copy()
+    keep = ["row", "child_ref", "origin_code", "destination_code", "responsible_code", "origin_precision",
+            "destination_precision", "placement_type", "start_date", "end_date", "open_placement"]
+    out = placements.reindex(columns=keep).reset_index(drop=True).copy()
     for column in ("distance_km", "distance_miles", "distance_method", "band"):
         out[column] = dist[column].to_numpy()
-    if "drive_minutes" in dist.columns:
-        out["drive_minutes"] = dist["drive_minutes"].to_numpy()
+    for column in ("drive_minutes", "origin_snap_m", "destination_snap_m"):
+        if column in dist.columns:
+            out[column] = dist[column].to_numpy()
+    note = dist["note"] if "note" in dist.columns else pd.Series("", index=dist.index, dtype="string")
+    no_point = np.isnan(a).any(axis=1) | np.isnan(b).any(axis=1)
+    note = note.fillna("").astype("string").mask(note.fillna("").eq("") & no_point,
+                                                 "origin or destination has no coordinates")
+    out["distance_note"] = note.to_numpy()
     resp = out["responsible_code"].astype("string")
     dest = out["destination_code"].astype("string")
     out["inside_responsible_la"] = pd.array(resp.eq(dest).to_numpy(dtype=object, na_value=pd.NA), dtype="boolean")

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.readers.reconcile import set_aside_rows
-from sufficiency.registry import existed_codes, resolve_codes
+from sufficiency.registry import code_reasons, existed_codes, resolve_codes
 
 DEMAND_COLUMNS = [
     "year",
@@ -55,7 +55,8 @@ def build_demand(
     -------
     (demand frame, published national/regional totals frame, set-aside rows per input
     {"placed_outside": ..., "net_gain": ...}). A row for an authority that did not
-    exist that year (DfE marks it "z") is set aside with that reason; a "z" for one
+    exist that year (DfE marks it "z"), or whose code is mistyped, blank or not English, is
+    set aside with the reason (:func:`sufficiency.registry.code_reasons`); a "z" for one
     that did exist is kept as missing with its marker.
     """
     po = placed_outside.assign(code=resolve_codes(placed_outside["code"], code_aliases))
@@ -70,7 +71,8 @@ def build_demand(
         la_ng.loc[ng_ok, [*keys, "net_gain", "net_gain_marker"]], on=keys, how="outer"
     )
     out = merged[DEMAND_COLUMNS].sort_values(keys, ignore_index=True)
-    set_aside = {"placed_outside": _gone(la_po.loc[~po_ok]), "net_gain": _gone(la_ng.loc[~ng_ok])}
+    set_aside = {"placed_outside": _gone(la_po.loc[~po_ok], authorities),
+                 "net_gain": _gone(la_ng.loc[~ng_ok], authorities)}
     totals = po[po["level"] != "Local authority"][
         ["year", "level", "code", "name", "placed_outside", "placed_outside_marker", "placed_outside_pct"]
     ].merge(ng[ng["level"] != "Local authority"][["year", "level", "code", "net_gain"]], on=["year", "level", "code"],
@@ -78,8 +80,10 @@ def build_demand(
     return out, totals.sort_values(["year", "level", "code"], ignore_index=True), set_aside
 
 
-def _gone(rows: pd.DataFrame) -> pd.DataFrame:
-    return set_aside_rows(rows["source_row"], "new_la_code", "authority did not exist that year", rows["code"])
+def _gone(rows: pd.DataFrame, authorities: pd.DataFrame) -> pd.DataFrame:
+    """Set-aside rows for authority rows whose code is no English authority of the row's year, with why."""
+    reason = code_reasons(rows["code"], rows["year"], authorities)
+    return set_aside_rows(rows["source_row"], "new_la_code", reason, rows["code"])
 
 
 def _existed(frame: pd.DataFrame, authorities: pd.DataFrame) -> np.ndarray:

@@ -131,11 +131,14 @@ def authority_measures(ds: Dataset, year: int, categories=CATEGORIES_DEFAULT,
     out = _combine_units(frame)
     out = out.merge(ds.authorities[["code", "region"]], on="code", how="left")
     out.insert(0, "year", year)
+    absent = _not_in_file(out, ds.supply_partial.get(year))
+    out.loc[absent, ["homes", "homes_no_places", "places", *SECTORS.values()]] = pd.NA
     _derive(out)
     demand_years = set(ds.demand["year"].unique())
     if year not in demand_years:
         out["demand_note"] = f"DfE figures for {year} are not in the data loaded"
     out["supply_note"] = _supply_note(out, has_supply_year, places_published, year)
+    out.loc[absent, "supply_note"] = NOT_IN_FILE
     return out[MEASURE_COLUMNS].sort_values("code", ignore_index=True)
 
 
@@ -186,6 +189,16 @@ def _derive(out: pd.DataFrame) -> None:
     out["homes"] = out["homes"].astype("Int64")
     out["homes_no_places"] = out["homes_no_places"].astype("Int64")
     out["demand_note"] = out["demand_note"].fillna("").astype("string")
+
+
+NOT_IN_FILE = "not in your file (it covers only some authorities)"
+
+
+def _not_in_file(out: pd.DataFrame, covered: tuple[str, ...] | None) -> pd.Series:
+    """Units with a council a partial provider file does not cover (``Dataset.supply_partial``)."""
+    if covered is None:
+        return pd.Series(False, index=out.index)
+    return ~out["members"].str.split(";").map(set(covered).issuperset).astype(bool)
 
 
 def _supply_note(out: pd.DataFrame, has_year: bool, published: bool, year: int) -> pd.Series:

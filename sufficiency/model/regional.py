@@ -43,9 +43,9 @@ def regional_concentration(measures: pd.DataFrame, totals: pd.DataFrame) -> pd.D
     """
     year = int(measures["year"].iloc[0])
     sup = measures.groupby("region").agg(
-        homes=("homes", "sum"),
-        places=("places", lambda s: s.sum(min_count=1)),
-        places_private=("places_private", lambda s: s.sum(min_count=1)),
+        homes=("homes", _complete_sum),
+        places=("places", _complete_sum),
+        places_private=("places_private", _complete_sum),
         authorities_without_demand=("children_in_homes", lambda s: int(s.isna().sum())),
     )
     sup = sup.reindex(REGIONS)
@@ -72,13 +72,18 @@ def regional_concentration(measures: pd.DataFrame, totals: pd.DataFrame) -> pd.D
     return out
 
 
+def _complete_sum(values: pd.Series) -> float:
+    """The sum, or missing when any value is missing (a provider file covering part of a region)."""
+    return values.sum() if values.notna().all() and len(values) else np.nan
+
+
 def _england_row(regions: pd.DataFrame, totals: pd.DataFrame, year: int) -> pd.DataFrame:
     nat = totals[(totals["year"] == year) & (totals["level"] == "National")]
     row = {
         "region": "England",
-        "homes": regions["homes"].sum(),
-        "places": regions["places"].sum(min_count=1),
-        "places_private": regions["places_private"].sum(min_count=1),
+        "homes": _complete_sum(regions["homes"]),
+        "places": _complete_sum(regions["places"]),
+        "places_private": _complete_sum(regions["places_private"]),
         "authorities_without_demand": regions["authorities_without_demand"].sum(),
         "placed_outside": nat["placed_outside"].iloc[0] if len(nat) else np.nan,
         "placed_outside_pct": nat["placed_outside_pct"].iloc[0] if len(nat) else np.nan,

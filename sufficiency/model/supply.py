@@ -22,28 +22,29 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency.readers.reconcile import set_aside_rows
-from sufficiency.registry import match_names
+from sufficiency.registry import match_names, name_reasons
 
 SUPPLY_KEYS = ["year", "code", "category", "sector", "short_break_only"]
 SUPPLY_COLUMNS = [*SUPPLY_KEYS, "homes", "places", "homes_no_places"]
 
 
 def attribute_providers(providers: pd.DataFrame, authorities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give each provider its authority code from Ofsted's "Local authority" name.
+    """Give each provider its authority code from Ofsted's "Local authority" name, as at the file's year.
 
     Returns
     -------
     (providers with a ``code`` column, set-aside rows [row, column, reason, value]) —
-    a provider whose authority is not an English children's services authority
-    (a Welsh council, a blank) is set aside, never dropped silently.
+    a provider whose authority is not an English children's services authority of that
+    year (a Welsh council, a blank, a council abolished before the year such as "Poole" in
+    a 2024 file) is set aside with the reason (:func:`sufficiency.registry.name_reasons`),
+    never dropped silently and never given to a council that did not exist that year.
     """
-    codes = match_names(providers["la_name"].fillna(""), providers["year"], authorities)
+    names = providers["la_name"].fillna("")
+    codes = match_names(names, providers["year"], authorities)
     matched = codes.notna()
     out = providers.loc[matched].assign(code=codes[matched])
     bad = providers.loc[~matched]
-    reason = bad["la_name"].fillna("").str.strip().map(
-        lambda n: "local authority missing" if n == "" else "local authority not an English children's services authority"
-    )
+    reason = name_reasons(names[~matched], providers.loc[~matched, "year"], authorities)
     set_aside = set_aside_rows(bad["source_row"], "Local authority", reason, bad["la_name"].fillna(""))
     return out, set_aside
 

@@ -71,7 +71,13 @@ the Humber" merged); ``gor`` is then split by local authority name (the 12 North
 authorities; the rest of that Ofsted region is Yorkshire and The Humber).
 
 ``frame.attrs`` records ``encoding``, ``places_published`` (False when the file has
-no Places column), ``short_break_published``, ``snapshot`` and ``layout``.
+no Places column), ``short_break_published``, ``snapshot``, ``layout`` and ``la_names``
+(every local authority name in any row of the file, for how much of England it covers).
+
+Content checks before any figure is used: the year in the title, the year in the file
+name and the ``year`` asked for must agree (else an error naming both); a file without a
+Places column is accepted only for 31 March 2015 or earlier (Ofsted's one layout without
+places): a later one ("Beds" instead of "Places") is refused, naming the columns found.
 """
 
 from __future__ import annotations
@@ -80,7 +86,7 @@ import re
 
 import pandas as pd
 
-from sufficiency.errors import InputError, MissingColumnError
+from sufficiency.errors import BadValueError, FileFormatError, InputError, MissingColumnError
 from sufficiency.readers.files import Source, source_name
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows, stack_set_aside
 from sufficiency.readers.tabular import RawTable, parse_counts, read_table
@@ -120,9 +126,10 @@ NORTH_EAST_LAS = {
 }
 SHIFTED = "more cells than the header (an unquoted comma?)"
 MAX_PLACES = 2000  # the largest residential special schools have a few hundred places
+LAST_YEAR_WITHOUT_PLACES = 2015  # Ofsted's 31 March 2015 file is the only one without a Places column
 MERGED_REGION = "north east, yorkshire and the humber"
 YEAR_PATTERNS = (re.compile(r"(?:as at|at)\s+(?:31\s+)?march\s+((?:19|20)\d\d)", re.I),
-                 re.compile(r"provider_at_march_((?:19|20)\d\d)", re.I))
+                 re.compile(r"providers?_at_(?:31_)?march_((?:19|20)\d\d)", re.I))
 SEPTEMBER_PATTERNS = (re.compile(r"(?:as at|at)\s+(?:30\s+)?sept(?:ember)?\s+((?:19|20)\d\d)", re.I),
                       re.compile(r"providers?_at_sept(?:ember)?_((?:19|20)?\d\d)(?!\d)", re.I))
 # Ofsted's biannual "Children's social care providers and places" layout (30 September 2014):
@@ -141,27 +148,68 @@ def _key(s: pd.Series) -> pd.Series:
     return s.str.replace("\u2019", "'", regex=False).str.split().str.join(" ").str.casefold()
 
 
+def _dates_said(text: str) -> set[tuple[int, str]]:
+    """Every snapshot date a title line or file name gives: {(year, "31 March" | "30 September")}."""
+    found = set()
+    for pat in SEPTEMBER_PATTERNS:
+        found |= {(2000 + int(y) if len(y) == 2 else int(y), "30 September") for y in pat.findall(text)}
+    for pat in YEAR_PATTERNS:
+        found |= {(int(y), "31 March") for y in pat.findall(text)}
+    return found
+
+
+def _words(dates: set[tuple[int, str]]) -> str:
+    return " and ".join(f"{day} {yr}" for yr, day in sorted(dates))
+
+
 def _snapshot(table: RawTable, year: int | None, layout: str) -> tuple[int, str]:
     """(year, date of the snapshot as words): "31 March YYYY", or "30 September YYYY" when the
     title or file name says September (the biannual 2014 file).
 
-    A biannual list (positions at 31 March and 30 September) must say which in its title or
-    name: it is never taken to be a 31 March file on the strength of ``year`` alone.
+    The title, the file name and ``year`` must agree: a title saying 31 March 2023 in a file
+    named ``provider_at_march_2024.csv``, or a 2025 file read for ``year=2024``, is refused
+    (naming both), never read as the other year. A biannual list (positions at 31 March and
+    30 September) must say which in its title or name.
     """
-    texts = [*table.title_lines, table.file]
-    for text in texts:
-        for pat in SEPTEMBER_PATTERNS:
-            m = pat.search(text)
-            if m:
-                found = m.group(1)
-                yr = int(year) if year is not None else (2000 + int(found) if len(found) == 2 else int(found))
-                return yr, f"30 September {yr}"
-    if layout == "biannual" and not any(p.search(t) for p in YEAR_PATTERNS for t in texts):
+    title = set().union(*(_dates_said(t) for t in table.title_lines))
+    named = _dates_said(table.file)
+    if title and named and title != named:
+        raise FileFormatError(f"the title says {_words(title)} but the file name says {_words(named)}: which is it? "
+                              "Correct the title or the file name", file=table.file, row=1)
+    said = title or named
+    where = "title" if title else "file name"
+    if len(said) > 1:
+        raise FileFormatError(f"the {where} gives several dates ({_words(said)}): a provider file is a snapshot "
+                              "at one date", file=table.file, row=1 if title else None)
+    if said:
+        yr, day = next(iter(said))
+        if year is not None and int(year) != yr:
+            raise BadValueError(f"this file is about {day} {yr} (so says its {where}), but the year asked for is "
+                                f"{int(year)}: ask for {yr}, or give the provider file for {int(year)}",
+                                file=table.file, column="year", value=str(year))
+        return yr, f"{day} {yr}"
+    if layout == "biannual":
         raise InputError("this is Ofsted's biannual providers and places list, whose position is at 31 March or "
                          "30 September: the file name or title must say which (e.g. providers_at_sept_14.csv)",
                          file=table.file)
-    yr = _year(table, year)
-    return yr, f"31 March {yr}"
+    if year is None:
+        raise InputError("could not tell the year of this file from its title or name: name it "
+                         "provider_at_march_YYYY.csv, or give the year (on the command line: --year)",
+                         file=table.file)
+    return int(year), f"31 March {int(year)}"
+
+
+def _check_places_column(table: RawTable, year: int, layout: str) -> None:
+    """Only Ofsted's 2015 file (and earlier) has no Places column: any later file without one is refused."""
+    if "places" in table.frame or layout != "annual" or year <= LAST_YEAR_WITHOUT_PLACES:
+        return
+    headers = [h for h in table.frame.columns if h != "source_row"]
+    like = [h for h in headers if re.search(r"bed|capacity|place", h, re.I)]
+    hint = (f"; if {like[0]!r} holds the registered places, rename it 'Places'" if like else "")
+    raise MissingColumnError(
+        f"no 'Places' column: Ofsted's provider files give registered places in every year but "
+        f"{LAST_YEAR_WITHOUT_PLACES}, so a {year} file without them is not the table expected (columns found: "
+        f"{', '.join(repr(h) for h in headers)}){hint}", file=table.file, column="Places", row=table.header_row)
 
 
 def _read(source: Source, file: str) -> tuple[RawTable, str]:
@@ -176,18 +224,6 @@ def _read(source: Source, file: str) -> tuple[RawTable, str]:
             raise annual_error from None
         table.frame["status"] = "Active"  # the biannual lists hold registered providers only
         return table, "biannual"
-
-
-def _year(table: RawTable, year: int | None) -> int:
-    if year is not None:
-        return int(year)
-    for text in [*table.title_lines, table.file]:
-        for pat in YEAR_PATTERNS:
-            m = pat.search(text)
-            if m:
-                return int(m.group(1))
-    raise InputError("could not tell the year of this file from its title or name; give the year",
-                     file=table.file)
 
 
 def _category(provision: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -242,6 +278,7 @@ def read_ofsted_providers(
     table, layout = _read(source, source_name(source, name))
     df = table.frame
     yr, snapshot = _snapshot(table, year, layout)
+    _check_places_column(table, yr, layout)
     category, as_home = _category(df["provision_type"])
     status = _key(df["status"])
 
@@ -299,7 +336,9 @@ def read_ofsted_providers(
         "constituency": df.get("constituency", blank_text),
         "source_row": df["source_row"],
     })[keep].reset_index(drop=True)
+    named = df["la_name"][df["la_name"] != ""]
     frame.attrs.update(encoding=table.encoding, places_published=places_published,
+                       la_names=tuple(sorted(set(named))),
                        short_break_published="short_break" in df, file=table.file, snapshot=snapshot,
                        layout=layout)
     rec = Reconciliation(file=table.file, rows_in=table.rows_in, rows_used=len(frame), set_aside=set_aside)

@@ -10,21 +10,29 @@ destination     required: placement postcode, Ofsted URN, or authority code
 responsible_la  optional: responsible authority code (else the origin's)
 placement_type  optional: free text
 start_date      optional: dd/mm/yyyy, yyyy-mm-dd or "5 Jan 2024"
-end_date        optional: as start_date
+end_date        optional: as start_date; empty, or a word such as "ongoing", "open",
+                "current", "n/a" (``OPEN_WORDS``): the placement is open (kept)
+child_ref       optional: the user's own identifier of the child ("child ref", "child
+                id", "ID"...), carried into the child-level file as written
 ==============  ==========================================================
 
 :func:`read_placements` returns one row per usable line, columns: row (1-based line
 in the file), origin, origin_kind, destination, destination_kind ("postcode" |
 "urn" | "authority"), responsible_la ("" when not given), placement_type,
-start_date, end_date (datetime64, NaT when not given). Rows are set aside (never
-guessed) for: a missing origin/destination, a value that is none of
-postcode/URN/code, a responsible authority that is not shaped like a code, a date
-not understood, or an end before the start. Finding where each end is (postcodes,
-URNs, codes) is :func:`sufficiency.distances.placements.locate_placements`.
+start_date, end_date (datetime64, NaT when not given or open), open_placement
+(boolean: no end date; <NA> when the file has no end-date column), child_ref ("" when
+the file has none). Rows are set aside (never guessed), each with its row number and
+reason: a missing origin/destination, a value that is none of postcode/URN/code, a
+responsible authority that is not shaped like a code, a date not understood, a date
+after the collection date (``as_at``, default today) or more than
+:data:`MAX_YEARS_BACK` years before it, an end before the start, and an exact
+duplicate of an earlier row ("the same as row N in every column"). Finding where each
+end is (postcodes, URNs, codes) is :func:`sufficiency.distances.placements.locate_placements`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -46,8 +54,16 @@ ALIASES = {
     "placement_type": ("placement type", "type", "setting type", "provision type"),
     "start_date": ("start date", "start", "placement start", "placement start date", "date started"),
     "end_date": ("end date", "end", "placement end", "placement end date", "date ended"),
+    "child_ref": ("child ref", "child reference", "child id", "child identifier", "child number", "child no",
+                  "child", "person id", "person ref", "case id", "case ref", "client id", "id", "ref",
+                  "reference", "la child id", "lac id", "cla id", "unique id", "upn"),
 }
 REQUIRED = ("origin", "destination")
+#: End-date words that mean the placement has not ended (compared case-folded, spaces squashed).
+OPEN_WORDS = frozenset({"ongoing", "on going", "open", "current", "n/a", "na", "none", "-", "still placed",
+                        "continuing", "present", "live", "active", "not ended", "tbc"})
+#: Dates earlier than this many years before the collection date are refused (children are under 18).
+MAX_YEARS_BACK = 25
 CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
 URN = re.compile(r"^(SC)?\d{6,7}$")
 
@@ -89,13 +105,16 @@ def value_kind(text: pd.Series, allow_urn: bool) -> pd.Series:
     return kind
 
 
-def read_placements(source: Source, *, name: str | None = None) -> tuple[pd.DataFrame, Reconciliation]:
+def read_placements(source: Source, *, name: str | None = None,
+                    as_at: dt.date | None = None) -> tuple[pd.DataFrame, Reconciliation]:
     """Read and check a placements file (module docstring).
 
     Parameters
     ----------
     source : path, bytes or binary file-like (CSV or XLSX)
     name : file name for messages (defaults to the path's name)
+    as_at : the collection date of the list (default: today): no date may be after it, nor
+        more than :data:`MAX_YEARS_BACK` years before it
 
     Returns
     -------
@@ -106,6 +125,7 @@ def read_placements(source: Source, *, name: str | None = None) -> tuple[pd.Data
     EmptyFileError, FileFormatError, MissingColumnError, DuplicateColumnError
     """
     file = source_name(source, name)
+    as_at = as_at or dt.date.today()
     required = {k: PATTERNS[k] for k in REQUIRED}
     optional = {k: v for k, v in PATTERNS.items() if k not in REQUIRED}
     table = read_table(source, required=required, optional=optional, name=file)
@@ -116,10 +136,11 @@ def read_placements(source: Source, *, name: str | None = None) -> tuple[pd.Data
     reason = pd.Series("", index=df.index, dtype="string")
     parts = [set_aside_rows(table.blank_rows, "", "blank row")]
 
-    def set_aside(mask: pd.Series, column: str, why: str, values: pd.Series) -> None:
+    def set_aside(mask: pd.Series, column: str, why: str | pd.Series, values: pd.Series) -> None:
         mask = mask & reason.eq("")
-        reason[mask] = why
-        parts.append(set_aside_rows(rows[mask], table.columns_found.get(column, column), why, values[mask]))
+        reason[mask] = why if isinstance(why, str) else why[mask]
+        parts.append(set_aside_rows(rows[mask], table.columns_found.get(column, column),
+                                    why if isinstance(why, str) else why[mask], values[mask]))
 
     out = pd.DataFrame({"row": rows.to_numpy()})
     for end in REQUIRED:
@@ -135,17 +156,46 @@ def read_placements(source: Source, *, name: str | None = None) -> tuple[pd.Data
               "responsible_la", "responsible authority is not an authority code", given)
     out["responsible_la"] = given.to_numpy()
     out["placement_type"] = get["placement_type"].to_numpy() if "placement_type" in get else ""
+    end_text = get.get("end_date", pd.Series("", index=df.index, dtype="string"))
+    is_open = end_text.eq("") | end_text.str.casefold().str.split().str.join(" ").isin(OPEN_WORDS)
+    earliest = pd.Timestamp(as_at) - pd.DateOffset(years=MAX_YEARS_BACK)
     for column in ("start_date", "end_date"):
         text = get.get(column, pd.Series("", index=df.index, dtype="string"))
+        if column == "end_date":
+            text = text.where(~is_open, "")
         parsed = parse_dates(text)
         set_aside(text.ne("") & parsed.isna(), column, "date not understood", text)
+        set_aside(parsed > pd.Timestamp(as_at), column, f"date after the collection date ({as_at:%d %B %Y})", text)
+        set_aside(parsed < earliest, column, f"date more than {MAX_YEARS_BACK} years before the collection date "
+                  f"({as_at:%d %B %Y})", text)
         out[column] = parsed.to_numpy()
     backwards = pd.Series(out["end_date"] < out["start_date"], index=df.index)
     set_aside(backwards, "end_date", "end date before start date", get.get("end_date", reason))
+    out["open_placement"] = pd.array(is_open.to_numpy() if "end_date" in get else [pd.NA] * len(df),
+                                     dtype="boolean")
+    out["child_ref"] = get["child_ref"].to_numpy() if "child_ref" in get else ""
+    _set_aside_duplicates(df, reason, set_aside)
     keep = reason.eq("").to_numpy()
     recon = Reconciliation(file=file, rows_in=table.rows_in, rows_used=int(keep.sum()),
                            set_aside=stack_set_aside(parts))
     used = out.loc[keep].reset_index(drop=True)
     used.attrs["columns"] = dict(table.columns_found)
+    used.attrs["as_at"] = as_at
     return used, recon
 
+
+def _set_aside_duplicates(df: pd.DataFrame, reason: pd.Series, set_aside) -> None:
+    """Rows the same as an earlier usable row in every cell: counted once, the others set aside."""
+    cells = [c for c in df.columns if c != "source_row"]
+    usable = reason.eq("")
+    text = df.loc[usable, cells].apply(lambda s: s.str.strip().str.casefold())
+    again = text.duplicated(keep="first")
+    if not again.any():
+        return
+    first_row = df.loc[usable, "source_row"].groupby([text[c] for c in cells], sort=False).transform("first")
+    why = pd.Series("", index=df.index, dtype="string")
+    why[again[again].index] = ("the same as row " + first_row[again].astype(str) +
+                               " in every column (an exact duplicate: counted once)")
+    mask = pd.Series(False, index=df.index)
+    mask[again[again].index] = True
+    set_aside(mask, "", why, pd.Series("", index=df.index, dtype="string"))

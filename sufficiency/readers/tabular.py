@@ -56,6 +56,9 @@ from sufficiency.readers.markers import MARKERS
 from sufficiency.readers.reconcile import set_aside_rows
 
 DELIMITERS = (",", ";", "\t")
+#: A number as written in a published table (see :func:`_parse`); [0-9], not \d, which matches any script.
+NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0][0-9]{3})+|[0-9]+|(?=\.))"
+                    r"(?:\.[0-9]+)?%?")
 HEADER_SEARCH_ROWS = 40
 
 
@@ -90,7 +93,14 @@ def _rows_from_text(text: str, delimiter: str) -> tuple[list[list[str]], tuple[i
     Parsed leniently, then checked strictly: a quote that is never closed would otherwise
     swallow the rest of the file into one cell without a word.
     """
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    lenient = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = [list(r) for r in lenient]
+    except csv.Error as exc:  # a cell longer than csv.field_size_limit(): refuse, never a traceback
+        raise FileFormatError(
+            f"a cell is longer than {csv.field_size_limit():,} characters ({exc}): this is not a table of "
+            "figures (a quote that is never closed, or a whole text pasted into one cell?)",
+            file=None, row=lenient.line_num) from exc
     strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for _ in strict:
@@ -204,7 +214,10 @@ def read_table(
         text, encoding = decode_text(raw, file)
         hdr, found, rows, delim, quoting = -1, {}, [], ",", None
         for d in DELIMITERS:
-            r, q = _rows_from_text(text, d)
+            try:
+                r, q = _rows_from_text(text, d)
+            except FileFormatError as exc:
+                raise FileFormatError(exc.reason, file=file, row=exc.row) from exc
             h, f = _find_header(r, required)
             if len(f) > len(found) or not rows:
                 hdr, found, rows, delim, quoting = h, f, r, d, q
@@ -324,9 +337,14 @@ def parse_numbers(
 
 def _parse(text, rows, column, max_value, allow_negative):
     cleaned, markers = _split_markers(text)
-    cleaned = cleaned.str.rstrip("%")
+    written = text.fillna("").astype("str").str.strip().where(markers == "", "")
+    # Only numbers as people write them in these tables: ASCII digits, commas (or spaces) between
+    # thousands, a decimal point, a trailing %. Python's float() would also take "1_000", "1e12",
+    # "nan", "inf" and other scripts' digits ("١٢"): each is refused as "not a number", never read.
+    shaped = written.str.fullmatch(NUMBER) | written.eq("")
+    cleaned = cleaned.str.rstrip("%").where(shaped, "")
     nums = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype("float64")
-    bad = (cleaned != "") & nums.isna()
+    bad = ~shaped | ((cleaned != "") & nums.isna())
     neg = (nums < 0) & (not allow_negative)
     absurd = nums.abs() > max_value
     parts = [_problems(rows, column, bad, text, "not a number"),

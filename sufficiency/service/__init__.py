@@ -7,7 +7,8 @@ the content key of the data, so no session ever sees another's upload.
 
 ==================================  ==========================================================
 open_dataset, UserFiles, UserFile   the embedded data plus a user's files (InputError if not)
-year_view, YearView                 a year's measures; years, default_year, check_year
+boundary_layers                     the layers of a boundary file (a choice when it holds several)
+year_view, YearView                 a year's measures; years, default_year, check_year, year_for_files
 year_shapes, measure_notice         what to draw and what to say when a measure is empty
 shortfall_table, shortfall_csv      the shortfall table and its CSV (same bytes everywhere)
 regional_summary, top_regions       regional concentration
@@ -40,6 +41,7 @@ from sufficiency.service.outputs import (
     scenario_csv,
     shortfall_csv,
 )
+from sufficiency.service.user_files import boundary_layers
 from sufficiency.service.views import (
     CATEGORIES,
     CATEGORIES_DEFAULT,
@@ -57,6 +59,7 @@ from sufficiency.service.views import (
     regional_summary,
     shortfall_table,
     top_regions,
+    year_for_files,
     year_shapes,
     year_view,
     years,
@@ -65,9 +68,9 @@ from sufficiency.service.views import (
 __all__ = [
     "CATEGORIES", "CATEGORIES_DEFAULT", "COMPARE_MEASURES", "Dataset", "MAX_INPUT_BYTES", "MEASURES", "NET_GAIN_ALONE",
     "REGIONS", "RULES", "InputError", "PlacementsReport", "Problem", "ScenarioResult", "SufficiencyError", "UserFile",
-    "UserFiles", "YearView", "all_years", "apply_disclosure", "authority_detail", "check_changes", "check_region",
+    "UserFiles", "YearView", "all_years", "apply_disclosure", "authority_detail", "boundary_layers", "check_changes", "check_region",
     "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "measure_notice",
     "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
-    "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_shapes", "year_view",
-    "years",
+    "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_for_files", "year_shapes",
+    "year_view", "years",
 ]

@@ -57,6 +57,8 @@ class UserFiles:
     demand: UserFile | None = None
     net_gain: UserFile | None = None
     boundaries: UserFile | None = None
+    year: int | None = None  # the year asked for (--year): each provider file must be about it
+    layer: str | None = None  # the layer of a multi-layer boundary file (--layer)
 
     def given(self) -> dict[str, list[UserFile]]:
         """Kind -> files given, for the kinds given."""
@@ -66,7 +68,7 @@ class UserFiles:
 
     def key(self) -> str:
         """A hash of every file's kind, name and bytes."""
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"{self.year}|{self.layer}".encode())
         for kind, files in sorted(self.given().items()):
             for f in files:
                 digest.update(kind.encode() + b"\0" + f.key().encode())
@@ -115,24 +117,30 @@ def open_dataset(files: UserFiles | None = None, *, geometry: bool = True) -> Da
     frames: dict = {}
     reports: list[Reconciliation] = []
     sources = dict(base.sources)
+    years: dict[str, tuple[int, ...]] = {}
+    notices: list[str] = []
     if files.providers:
-        frames["supply"], recs = read_provider_files(base, files.providers)
-        reports += recs
+        read = read_provider_files(base, files.providers, files.year)
+        frames.update(supply=read.supply, supply_partial=read.partial)
+        reports += read.reports
+        years["providers"] = read.years
+        notices += read.notices
         sources["supply"] = "your file: " + ", ".join(f.name for f in files.providers)
     if files.demand is not None:
         frames["demand"], frames["demand_totals"], recs = read_demand_files(base, files.demand, files.net_gain)
         reports += recs
+        years["demand"] = tuple(sorted(int(y) for y in frames["demand"]["year"].unique()))
         sources["demand"] = "your file: " + ", ".join(f.name for f in (files.demand, files.net_gain) if f)
     if files.boundaries is not None:
         if not geometry:
             base = embedded(True)
-        frames["boundaries"], rec = read_boundaries_file(base, files.boundaries)
+        frames["boundaries"], rec = read_boundaries_file(base, files.boundaries, files.layer)
         reports.append(rec)
         sources["boundaries"] = f"your file: {files.boundaries.name}"
     for report in reports:
         _check_used(report)
     names = {kind: tuple(f.name for f in given) for kind, given in files.given().items()}
     key = hashlib.sha256(f"{base.key}|{files.key()}".encode()).hexdigest()[:16]
-    return replace(base, **frames, sources=sources, key=f"user:{key}", files=names,
-                   reconciliation=combine(reports), set_aside=combine_rows(reports))
+    return replace(base, **frames, sources=sources, key=f"user:{key}", files=names, file_years=years,
+                   notices=tuple(notices), reconciliation=combine(reports), set_aside=combine_rows(reports))
 

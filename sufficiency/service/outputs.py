@@ -7,6 +7,7 @@ for the same choices.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ class PlacementsReport:
     flows: pd.DataFrame
     child_level: pd.DataFrame
     method: str
+    notes: tuple[str, ...] = ()  # what was assumed or filled in (collection date, road graph speeds...)
 
 
 def road_graph(file: UserFile):
@@ -125,7 +127,7 @@ def road_graph(file: UserFile):
 
 
 def placements_report(ds: Dataset, file: UserFile, *, roads=None, flow_threshold: int = 1,
-                      directory: pd.DataFrame | None = None) -> PlacementsReport:
+                      directory: pd.DataFrame | None = None, as_at: dt.date | None = None) -> PlacementsReport:
     """Read, locate and measure a placements list (kept in memory only; nothing is written).
 
     Parameters
@@ -135,22 +137,30 @@ def placements_report(ds: Dataset, file: UserFile, *, roads=None, flow_threshold
     roads : a road graph from :func:`road_graph` for road distances (straight lines when None)
     flow_threshold : flows with fewer placements are flagged ``suppressed`` (not drawn)
     directory : a small postcode directory for tests (the ONS directory when None)
+    as_at : the list's collection date (default today): no placement date may be after it
     """
     from sufficiency.distances import placements as measure
     from sufficiency.readers.placements import read_placements
     from sufficiency.readers.reconcile import combine_rows
 
-    rows, recon = read_placements(file.data, name=file.name)
+    rows, recon = read_placements(file.data, name=file.name, as_at=as_at)
     providers = ds.providers[["urn", "code"]] if ds.providers is not None else None
+    responsible = set(ds.authorities["code"]) | set(ds.code_aliases["alias_code"])
     located = measure.locate_placements(rows, recon, providers=providers, authority_codes=set(ds.points["code"]),
-                                        directory=directory)
+                                        responsible_codes=responsible, directory=directory)
     dist = measure.placement_distances(located, ds.points, road_graph=roads)
     names = dict(zip(ds.authorities["code"], ds.authorities["name"], strict=True))
     by_la = measure.placements_by_authority(dist)
     by_la.insert(1, "name", by_la["code"].map(names).fillna(""))
     method = " and ".join(sorted(set(dist["distance_method"].dropna()))) or "straight line"
+    notes = [f"dates checked against the collection date {rows.attrs['as_at']:%d %B %Y}"]
+    notes += list(getattr(roads, "graph", {}).get("notes", [])) if roads is not None else []
+    missing = dist["distance_note"].fillna("").ne("")
+    if missing.any():
+        notes.append(f"{int(missing.sum())} placement(s) have no distance: the reason is in the child-level "
+                     "table's distance_note")
     return PlacementsReport(recon.file, recon.summary(), combine_rows([recon]), by_la,
-                            measure.flows(dist, ds.points, min_count=flow_threshold), dist, method)
+                            measure.flows(dist, ds.points, min_count=flow_threshold), dist, method, tuple(notes))
 
 
 FLOW_COLUMNS = ["origin_code", "destination_code", "placements", "median_distance_km", "distance_method",

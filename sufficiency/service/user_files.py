@@ -9,6 +9,7 @@ moved to the set-aside list, so rows in = rows used + rows set aside for every f
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -17,24 +18,46 @@ from sufficiency.dataset import Dataset
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows
 from sufficiency.service.datasets import UserFile
 
+#: Share of a year's authorities a provider file must name (in any row) to be taken as all of England.
+NATIONAL_COVERAGE = 0.9
 
-def read_provider_files(base: Dataset, files: tuple[UserFile, ...]) -> tuple[pd.DataFrame, list[Reconciliation]]:
+
+@dataclass
+class ProviderFiles:
+    """Supply read from a user's Ofsted provider files (see :func:`read_provider_files`)."""
+
+    supply: pd.DataFrame
+    reports: list[Reconciliation]
+    years: tuple[int, ...]
+    partial: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def read_provider_files(base: Dataset, files: tuple[UserFile, ...], year: int | None = None) -> ProviderFiles:
     """Supply from one or more Ofsted provider files (a year published in parts counts each home once).
 
     The years the files cover replace the embedded supply for those years; other years
-    stay embedded.
+    stay embedded. ``year`` (the command line's ``--year``) must be the year each file is
+    about: a file about another year is an error naming both.
 
-    Returns
-    -------
-    (supply frame, one reconciliation per file)
+    A file (or the files of one year together) that names fewer than
+    :data:`NATIONAL_COVERAGE` of that year's authorities in any row is *partial*: the
+    authorities it does not name have no supply figure ("not in your file"), never 0.
     """
     from sufficiency.model.supply import attribute_providers, summarise_supply
     from sufficiency.readers.ofsted import read_ofsted_providers
+    from sufficiency.registry import match_names, valid_in
 
     frames, reports = [], []
     seen: dict[tuple[int, str], str] = {}
+    named: dict[int, set[str]] = {}
+    names: dict[int, list[str]] = {}
     for f in files:
-        rows, rec = read_ofsted_providers(f.data, name=f.name)
+        rows, rec = read_ofsted_providers(f.data, year=year, name=f.name)
+        yr = int(rows["year"].iloc[0]) if len(rows) else int(_file_year(rows, year))
+        la = pd.Series(list(rows.attrs.get("la_names", ())), dtype="string")
+        named.setdefault(yr, set()).update(match_names(la, yr, base.authorities).dropna())
+        names.setdefault(yr, []).append(f.name)
         rows, unmatched = attribute_providers(rows, base.authorities)
         rec.set_aside_later(unmatched)
         keys = list(zip(rows["year"].astype(int), rows["urn"].astype(str), strict=True))
@@ -48,9 +71,25 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...]) -> tuple[pd.
         frames.append(rows[~again])
         reports.append(rec)
     supply = summarise_supply(pd.concat(frames, ignore_index=True))
-    years = set(supply["year"])
+    years = set(supply["year"]) | set(named)
     kept = base.supply[~base.supply["year"].isin(years)]
-    return pd.concat([kept, supply], ignore_index=True), reports
+    out = ProviderFiles(pd.concat([kept, supply], ignore_index=True), reports, tuple(sorted(int(y) for y in years)))
+    for yr, codes in named.items():
+        live = set(base.authorities.loc[valid_in(base.authorities, yr), "code"])
+        covered = codes & live
+        if len(covered) < NATIONAL_COVERAGE * len(live):
+            out.partial[yr] = tuple(sorted(covered))
+            out.notices.append(
+                f"{' and '.join(names[yr])} name{'s' if len(names[yr]) == 1 else ''} {len(covered)} of the "
+                f"{len(live)} authorities of {yr}: the other {len(live) - len(covered)} have no figure for "
+                "homes and places ('not in your file'), not 0")
+    return out
+
+
+def _file_year(rows: pd.DataFrame, year: int | None) -> int:
+    """The year of a file none of whose rows could be used (from its snapshot, else ``year``)."""
+    snapshot = str(rows.attrs.get("snapshot", ""))
+    return int(snapshot[-4:]) if snapshot[-4:].isdigit() else int(year or 0)
 
 
 def read_demand_files(base: Dataset, demand: UserFile, net_gain: UserFile | None
@@ -78,20 +117,73 @@ def read_demand_files(base: Dataset, demand: UserFile, net_gain: UserFile | None
     return frame, totals, reports
 
 
-def read_boundaries_file(base: Dataset, file: UserFile) -> tuple[gpd.GeoDataFrame, Reconciliation]:
+def read_boundaries_file(base: Dataset, file: UserFile, layer: str | None = None
+                         ) -> tuple[gpd.GeoDataFrame, Reconciliation]:
     """Authority shapes (EPSG:4326, for display) from a boundary file of any ONS vintage.
 
-    A district (LAD) file is dissolved to the upper tier with the registry's lookup.
+    Validated per area before use, every problem listed together:
+
+    - only children's services authority codes (E06/E08/E09/E10, of the file's vintage) and
+      district codes (E07) are areas; any other code (a region E12, an LSOA E01...) is set
+      aside with what it is (:func:`sufficiency.registry.boundary_code_reasons`);
+    - a file holding several layers needs ``layer`` (:func:`geo.boundaries.read_boundaries`);
+    - each district shape must lie in its authority (:func:`geo.shape_checks.check_parts`,
+      against the embedded shapes); a district file is then dissolved to the upper tier;
+    - each authority shape must contain (or lie within a few km of) its embedded
+      representative point, or a successor's for an older council
+      (:func:`geo.shape_checks.check_locations`).
     """
+    from geo import BNG
     from geo.boundaries import dissolve_to_authorities, read_boundaries
     from geo.crs import to_wgs84
-    from sufficiency.registry import lad_to_upper_tier, resolve_codes
+    from geo.shape_checks import check_locations, check_parts
+    from sufficiency.registry import boundary_code_reasons, lad_to_upper_tier, resolve_codes
+
+    def classify(codes: pd.Series, column: str) -> pd.Series:
+        return boundary_code_reasons(codes, column, base.authorities, base.code_aliases)
 
     source = io.BytesIO(file.data)
     source.name = file.name
-    shapes, rec = read_boundaries(source)
+    shapes, rec = read_boundaries(source, layer=layer, classify=classify)
     if shapes["code"].str.startswith("E07").any():  # a district (LAD) file: build the upper tier
+        lookup = lad_to_upper_tier()
+        if base.boundaries is not None:
+            check_parts(shapes, shapes["code"].map(lookup).fillna(shapes["code"]), base.boundaries.to_crs(BNG),
+                        source=file.name)
         names = dict(zip(base.authorities["code"], base.authorities["name"], strict=True))
-        shapes = dissolve_to_authorities(shapes, lad_to_upper_tier(), names)
+        shapes = dissolve_to_authorities(shapes, lookup, names)
     shapes["code"] = resolve_codes(shapes["code"], base.code_aliases)
+    if base.points is not None:
+        check_locations(shapes, expected_points(base), source=file.name)
     return to_wgs84(shapes), rec
+
+
+#: How far an older council's shape may lie from its successors' points (they may sit in a part it lacked).
+SUCCESSOR_TOLERANCE_M = 15_000.0
+
+
+def expected_points(base: Dataset) -> pd.DataFrame:
+    """Where each authority code should be: [code, easting, northing, tolerance_m] (BNG metres).
+
+    Today's authorities: their embedded representative point. A council since abolished:
+    the points of the councils that took over its area (one row each, a wider tolerance).
+    """
+    points = base.points[["code", "easting", "northing"]]
+    succ = base.authorities[["code", "successors"]].assign(successor=base.authorities["successors"].fillna("")
+                                                           .str.split(";")).explode("successor")
+    succ = succ[succ["successor"].ne("") & ~succ["code"].isin(points["code"])]
+    older = succ[["code", "successor"]].merge(points.rename(columns={"code": "successor"}), on="successor")
+    return pd.concat([points.assign(tolerance_m=None),
+                      older.drop(columns="successor").assign(tolerance_m=SUCCESSOR_TOLERANCE_M)], ignore_index=True)
+
+
+def boundary_layers(file: UserFile) -> list[str]:
+    """The layers a boundary file holds (several: the user must choose one; see ``UserFiles.layer``).
+
+    Raises the readers' errors (FileFormatError, UnsafeArchiveError) for a file that cannot be opened.
+    """
+    from geo.boundaries import list_layers
+
+    source = io.BytesIO(file.data)
+    source.name = file.name
+    return list_layers(source)

@@ -77,6 +77,43 @@ def check_year(ds: Dataset, year: int | None) -> int:
     return int(year)
 
 
+def year_for_files(ds: Dataset, year: int | None) -> tuple[int, str | None]:
+    """The year to work on when a user gave files, and what to say about it (the command line).
+
+    - ``year`` given: it must be a year the user's files are about (the provider files are
+      already checked when read, :attr:`UserFiles.year`; a demand file must cover it), else an
+      error naming both;
+    - no year and provider files given: the latest year the provider files are about (not the
+      embedded default, which they would leave unchanged), with a note saying so;
+    - otherwise :func:`check_year`.
+
+    Returns
+    -------
+    (year, note or None) : the note is for standard error ("your provider file is about ...").
+    """
+    demand = ds.file_years.get("demand", ())
+    providers = ds.file_years.get("providers", ())
+    if year is not None:
+        if demand and int(year) not in demand:
+            raise BadValueError(f"your DfE file ({', '.join(ds.files.get('demand', ()))}) covers "
+                                f"{_span(demand)}, not {int(year)}: ask for one of its years",
+                                column="year", value=str(year))
+        return check_year(ds, year), None
+    if providers:
+        chosen = max(providers)
+        if demand and chosen not in demand:
+            raise BadValueError(f"your provider file is about 31 March {chosen} but your DfE file covers "
+                                f"{_span(demand)}: give --year, or files about the same year", column="year")
+        note = (f"your provider file ({', '.join(ds.files.get('providers', ()))}) is about 31 March {chosen}: "
+                f"working on {chosen} (give --year to choose)")
+        return check_year(ds, chosen), note
+    return check_year(ds, None), None
+
+
+def _span(years: tuple[int, ...]) -> str:
+    return f"{min(years)}" if len(years) == 1 else f"{min(years)}–{max(years)}"
+
+
 def parse_categories(value: str | Iterable[str] | None) -> tuple[str, ...]:
     """Provision categories from "a,b" or a sequence; the default when None or empty."""
     if value is None:

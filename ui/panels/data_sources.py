@@ -18,6 +18,23 @@ def upload_file(f) -> service.UserFile:
     return service.UserFile(f.name, f.getvalue())
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _layers(key: str, _file: service.UserFile) -> list[str]:
+    try:
+        return service.boundary_layers(_file)
+    except InputError:
+        return []  # the file's own error is shown when it is opened
+
+
+def _layer_choice(file: service.UserFile) -> str | None:
+    """A layer selector when the boundary file holds several layers (never the first silently)."""
+    layers = _layers(file.key(), file)
+    if len(layers) <= 1:
+        return None
+    return st.selectbox("Layer holding the authorities", layers, index=None, key="up_bnd_layer",
+                        placeholder=f"Your file holds {len(layers)} layers: choose one")
+
+
 def dataset() -> service.Dataset:
     """The embedded data, or the embedded data with the user's uploads (same rules as the CLI)."""
     with st.sidebar.expander("Use your own data", expanded=False):
@@ -30,10 +47,11 @@ def dataset() -> service.Dataset:
                                     type=["csv", "xlsx"], key="up_net")
         boundaries = st.file_uploader("Authority boundaries (GeoJSON, GeoPackage or zipped shapefile)",
                                       type=["geojson", "json", "gpkg", "zip"], key="up_bnd")
+        layer = _layer_choice(upload_file(boundaries)) if boundaries else None
     files = service.UserFiles(providers=tuple(upload_file(f) for f in providers or []),
                               demand=upload_file(demand) if demand else None,
                               net_gain=upload_file(net_gain) if net_gain else None,
-                              boundaries=upload_file(boundaries) if boundaries else None)
+                              boundaries=upload_file(boundaries) if boundaries else None, layer=layer)
     embedded = service.embedded()
     if not files.given():
         return embedded
@@ -49,6 +67,12 @@ def dataset() -> service.Dataset:
                          "The embedded data is shown instead.")
         return embedded
     st.sidebar.success(text.plain("Using your files: " + ", ".join(n for names in ds.files.values() for n in names)))
+    years = ds.file_years.get("providers")
+    if years:
+        st.sidebar.info(text.plain(f"Your provider file is about 31 March {', '.join(map(str, years))}: choose that "
+                                   "year under 'What to show' to see its figures (other years are the embedded ones)."))
+    for notice in ds.notices:
+        st.sidebar.warning(text.plain(notice))
     with st.sidebar.expander("What was read from your files", expanded=True):
         st.dataframe(ds.reconciliation, hide_index=True)
         if len(ds.set_aside):

@@ -71,7 +71,12 @@ def placements_section(ds: service.Dataset, names: dict[str, str]) -> None:
     except InputError as e:
         st.error(text.plain(str(e)))
         return
-    with st.expander("What was read from your file", expanded=False):
+    for note in report.notes:
+        st.caption(text.plain(note))
+    if len(report.set_aside):
+        st.warning(text.plain(f"{len(report.set_aside)} row(s) of your file were set aside: each is listed below "
+                              "with its row number and the reason."))
+    with st.expander("What was read from your file", expanded=bool(len(report.set_aside))):
         st.dataframe(report.summary, hide_index=True)
         if len(report.set_aside):
             st.caption("Rows set aside (row numbers as in your file)")
