@@ -267,8 +267,8 @@ def read_boundaries(
         found = stack_set_aside(aside)
         counts = found.groupby("reason").size().sort_values(ascending=False)
         why = "; ".join(f"{r} ({n} rows)" for r, n in counts.head(3).items())
-        raise BoundaryError("the boundary file has no English areas with a geometry" + (f": {why}" if why else ""),
-                            file=source)
+        what = "no English areas with a geometry" if not why else f"no area the tool can use: {why}"
+        raise BoundaryError(f"the boundary file has {what}", file=source)
 
     merged = keep.groupby(["code", "name"], sort=True)["geometry"].agg(
         lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(g.to_numpy()))

@@ -2,6 +2,7 @@
 
 Every check raises :class:`sufficiency.errors.CRSError` with a sentence a user can act on:
 
+- features with coordinates that are not numbers (NaN, infinity), by feature number;
 - a layer with no CRS (unless the caller says what to assume);
 - a layer declared in degrees whose numbers are outside -180..180 / -90..90 (metres
   in a GeoJSON with no ``crs`` member, which readers take as WGS84);
@@ -22,7 +23,7 @@ import shapely
 from pyproj import CRS
 
 from geo import BNG, WGS84
-from sufficiency.errors import CRSError
+from sufficiency.errors import CRSError, Problem
 
 # England's extent in EPSG:27700 metres, with a margin (Isles of Scilly to Berwick)
 ENGLAND_BNG_BOUNDS = (60_000.0, 0.0, 680_000.0, 680_000.0)
@@ -55,6 +56,16 @@ def _check_degrees(gdf: gpd.GeoDataFrame, source: str | None) -> None:
             "coordinate reference system",
             file=source,
         )
+
+
+def _check_finite(gdf: gpd.GeoDataFrame, source: str | None) -> None:
+    """Refuse features with coordinates that are not numbers (NaN, infinity): listed by feature number."""
+    coords, index = shapely.get_coordinates(np.asarray(gdf.geometry.values), return_index=True)
+    bad = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    if len(bad):
+        raise CRSError(problems=[Problem("coordinates that are not numbers (NaN or infinity): the shape cannot be "
+                                         "placed or drawn", file=source, row=int(i) + 1, column="geometry")
+                                 for i in bad])
 
 
 def _check_england(gdf: gpd.GeoDataFrame, source: str | None) -> None:
@@ -119,6 +130,7 @@ def to_bng(
     CRSError
         Missing CRS, swapped coordinates, or bounds that do not cover England.
     """
+    _check_finite(gdf, source)
     if gdf.crs is None:
         if assume is None:
             raise CRSError(

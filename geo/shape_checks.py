@@ -123,9 +123,15 @@ def check_parts(parts: gpd.GeoDataFrame, part_of: pd.Series, reference: gpd.GeoD
     for i in np.flatnonzero(off):
         problems.append(Problem(f"{_where(parts['code'].iloc[i], names.iloc[i])}: the shape reaches outside "
                                 "England (or has coordinates that are not numbers)", file=source, column="geometry"))
+    ref_names = (reference.drop_duplicates("code").set_index("code")["name"].fillna("").astype(str)
+                 if "name" in reference else pd.Series(dtype="object"))
+
+    def named(code: object) -> str:
+        return _where(str(code), ref_names.get(code, "")) if code is not None else "no authority"
+
     for i, got in zip(rows, found[wrong], strict=True):
         problems.append(Problem(f"{_where(parts['code'].iloc[i], names.iloc[i])}: the shape is not in "
-                                f"{want.iloc[i]}, the authority it belongs to (it lies in {got or 'no authority'}): "
+                                f"{named(want.iloc[i])}, the authority it belongs to (it lies in {named(got)}): "
                                 "are the coordinates or the codes wrong?", file=source, column="geometry"))
     if problems:
         raise BoundaryError(problems=problems)

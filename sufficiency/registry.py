@@ -238,7 +238,7 @@ def boundary_code_reasons(codes: pd.Series, column: str, authorities: pd.DataFra
     one of that vintage, i.e. exist at 31 March of the next year ("code of an authority that
     did not exist in the 2024 boundaries (abolished 1 April 2021)"). Any other code is named
     by what it is (``data/reference/area_prefixes.csv``): "not a children's services
-    authority: E12000002 is the code of a region".
+    authority: a region (E12)".
 
     Parameters
     ----------
@@ -260,8 +260,7 @@ def boundary_code_reasons(codes: pd.Series, column: str, authorities: pd.DataFra
         [upper & known, upper & ~known, district & in_lookup, district],
         ["", "code of no English children's services authority", "",
          "district code not in the district to authority lookup"],
-        default=[f"not a children's services authority: {c} is the code of {w}" for c, w in zip(text, what,
-                                                                                                strict=True)])
+        default=[f"not a children's services authority: {w} ({p})" for p, w in zip(prefix, what, strict=True)])
     vintage = re.search(r"(\d{2})cd$", column, re.IGNORECASE)
     if vintage is not None:
         year = 2000 + int(vintage.group(1))

@@ -148,7 +148,8 @@ def app_url() -> Iterator[str]:
 
 
 def as_shown(markdown: str) -> str:
-    """What a reader sees of an escaped Markdown message (``ui.text.plain``): backslash escapes removed."""
+    """What a reader sees of an escaped Markdown message (``ui.text.plain``): backslash escapes and the
+    invisible word joiners (U+2060) that keep addresses from becoming links removed."""
     import re
 
-    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n").replace("\u2060", "")

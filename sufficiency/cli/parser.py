@@ -31,11 +31,13 @@ def _data_options(c: argparse.ArgumentParser) -> None:
 
 
 def _date(text: str) -> dt.date:
-    """A yyyy-mm-dd date (argparse turns the ValueError into a usage error naming the option)."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written yyyy-mm-dd, e.g. 2025-03-31") from None
+    """A date written yyyy-mm-dd or dd/mm/yyyy (argparse turns the error into a usage error naming the option)."""
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date written yyyy-mm-dd or dd/mm/yyyy, e.g. 2025-03-31")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
     pl.add_argument("file", type=Path, help="CSV or XLSX: origin, destination[, placement type, start, end]")
     pl.add_argument("--roads", type=Path, help="road graph (.graphml or OSM XML) for road distances")
     pl.add_argument("--as-at", type=_date, default=None, metavar="DATE",
-                    help="the list's collection date, yyyy-mm-dd (default: today); a placement dated after it, or "
+                    help="the list's collection date, yyyy-mm-dd or dd/mm/yyyy (default: today); a placement dated after it, or "
                          "more than 25 years before it, is set aside")
     pl.add_argument("--out", type=Path, help="per-authority summary CSV (default: standard output)")
     pl.add_argument("--flows", type=Path, help="authority-to-authority flow counts CSV")

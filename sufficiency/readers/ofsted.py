@@ -203,7 +203,7 @@ def _check_places_column(table: RawTable, year: int, layout: str) -> None:
     """Only Ofsted's 2015 file (and earlier) has no Places column: any later file without one is refused."""
     if "places" in table.frame or layout != "annual" or year <= LAST_YEAR_WITHOUT_PLACES:
         return
-    headers = [h for h in table.frame.columns if h != "source_row"]
+    headers = [table.columns_found.get(h, h) for h in table.frame.columns if h != "source_row"]
     like = [h for h in headers if re.search(r"bed|capacity|place", h, re.I)]
     hint = (f"; if {like[0]!r} holds the registered places, rename it 'Places'" if like else "")
     raise MissingColumnError(

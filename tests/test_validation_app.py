@@ -1,0 +1,92 @@
+"""The app shows a file's words as plain text and every command shell-quoted (issue 10).
+
+The browser test uploads a provider file whose header cells are Markdown and HTML pointing
+at a tiny HTTP server on 127.0.0.1 (the page may reach 127.0.0.1, so a fetch would arrive
+there): the error must show the characters, and the server must receive nothing.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shlex
+import subprocess
+import threading
+
+import pytest
+
+from conftest import as_shown
+from ui.text import export_command, plain
+
+BEACON = "![x](http://127.0.0.1:{port}/beacon.png)"
+PHISH = "[Click here to log in again](http://127.0.0.1:{port}/login)"
+IMG = '<img src="http://127.0.0.1:{port}/img.png">'
+
+
+def test_plain_escapes_every_markdown_and_html_character():
+    text = "![x](http://h/b.png) [a](http://h) <b>bold</b> *e* _u_ `c` # h | t ~s~ $x$"
+    escaped = plain(text)
+    j = "\u2060"
+    assert escaped == (f"\\!\\[x\\]\\(http\\:{j}\\/\\/h\\/b\\.png\\) \\[a\\]\\(http\\:{j}\\/\\/h\\) \\<b\\>bold\\<\\/b\\> "
+                       "\\*e\\* \\_u\\_ \\`c\\` \\# h \\| t \\~s\\~ \\$x\\$")
+    assert plain("www.x.org a@b.org") == f"www{j}\\.x\\.org a\\@{j}b\\.org"
+    assert as_shown(escaped) == text
+    assert plain("two\nlines") == "two  \nlines"
+
+
+def test_export_command_quotes_every_argument_and_runs_nothing(tmp_path):
+    names = ("$(touch pwned).csv", "a b; rm -rf x.csv", "`touch backtick`.csv", "it's.csv")
+    command = export_command(2024, "North West", "suppress", ("childrens_home",), ("childrens_home",),
+                             {"providers": names, "boundaries": ("--out evil.geojson",)})
+    parts = shlex.split(command)
+    assert parts[:6] == ["python", "-m", "sufficiency", "export", "--year", "2024"]
+    assert [parts[i + 1] for i, p in enumerate(parts) if p == "--providers"] == list(names)
+    assert parts[parts.index("--boundaries") + 1] == "--out evil.geojson"
+    assert parts[-2:] == ["--out", "shortfall.csv"] and "'$(touch pwned).csv'" in command
+    # a real shell: the words arrive as written, no command runs
+    shown = subprocess.run(["bash", "-c", "printf '%s\\n' " + command], cwd=tmp_path, capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    assert shown == parts and list(tmp_path.iterdir()) == []
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the http.server name
+        _Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def beacon_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_markdown_in_an_uploaded_files_header_is_shown_never_fetched(offline_page, app_url, beacon_server, tmp_path):
+    port = beacon_server
+    cells = [BEACON.format(port=port), PHISH.format(port=port), IMG.format(port=port), "https://example.com/x.png"]
+    upload = tmp_path / "provider_at_march_2024.csv"
+    upload.write_text(",".join(f'"{c}"' if "," in c or '"' in c else c for c in [
+        *(c.replace('"', '""') for c in cells), "Local authority"]) + "\nSC1,a,b,c,Leeds\n", encoding="utf-8")
+    offline_page.goto(app_url)
+    offline_page.get_by_text("Use your own data").click()
+    uploader = offline_page.locator('[data-testid="stFileUploader"]').filter(has_text="Ofsted provider file")
+    uploader.locator('input[type="file"]').set_input_files(upload)
+    alert = offline_page.locator('[data-testid="stAlert"]').filter(has_text="required column missing")
+    alert.wait_for(timeout=60_000)
+    offline_page.wait_for_timeout(1500)  # time for any image to be fetched
+    shown = alert.inner_text().replace("\u2060", "")  # the invisible joiners that keep addresses unlinked
+    assert BEACON.format(port=port) in shown and PHISH.format(port=port) in shown and "<img src=" in shown
+    assert alert.locator("img").count() == 0 and alert.locator("a").count() == 0
+    assert _Recorder.hits == []
+    assert not [u for u in offline_page.blocked if "example.com" in u or str(port) in u]
