@@ -13,8 +13,8 @@ import subprocess
 import threading
 
 import pytest
-
 from conftest import as_shown
+
 from ui.text import export_command, plain
 
 BEACON = "![x](http://127.0.0.1:{port}/beacon.png)"
