@@ -20,7 +20,8 @@ from sufficiency.registry import lineage
 
 COMPARE_MEASURES = [
     "homes", "places", "children_in_homes", "placed_outside", "placed_outside_pct", "net_gain",
-    "local_bed_gap", "places_per_child", "private_share",
+    "local_bed_gap", "places_per_child", "private_share", "placed_over_20_miles_outside_pct",
+    "new_placements_outside_over_20_miles_pct", "children_looked_after", "cla_rate_per_10k", "missing_from_care_pct",
 ]
 
 
