@@ -66,7 +66,7 @@ def main() -> None:
         with right:
             detail.detail_panel(ds, view, opts, names)
     with tab_compare:
-        compare_tab.compare_tab(view, opts, names)
+        compare_tab.compare_tab(ds, view, opts, names)
     with tab_regions:
         regions_tab.regions_tab(ds, view)
     with tab_table:

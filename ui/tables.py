@@ -67,3 +67,23 @@ def neighbours_table(neighbours: pd.DataFrame) -> pd.DataFrame:
         "Region": neighbours["region"].astype(str).to_numpy(),
         "Distance (standardised, smaller = more alike)": [format_number(v) for v in neighbours["distance"]],
     })
+
+
+def dfe_neighbours_table(neighbours: pd.DataFrame) -> pd.DataFrame:
+    """DfE's statistical neighbours with readable headings."""
+    return pd.DataFrame({
+        "Rank": neighbours["rank"].astype(int).to_numpy(),
+        "Authority": neighbours["neighbour_name"].astype(str).to_numpy(),
+        "Closeness (DfE)": neighbours["closeness"].astype(str).to_numpy(),
+    })
+
+
+def benchmark_table(table: pd.DataFrame, measures_meta: dict[str, dict]) -> pd.DataFrame:
+    """``service.benchmarks`` turned sideways: one row per measure, one column per benchmark."""
+    labels = labels_for(measures_meta)
+    columns = [c for c in table.columns if c not in ("benchmark", "name", "authorities")]
+    heads = ["This authority" if b == "authority" else n for b, n in zip(table["benchmark"], table["name"],
+                                                                          strict=True)]
+    body = {h: [format_number(v) for v in table[columns].iloc[i]] for i, h in enumerate(heads)}
+    return pd.DataFrame({"Measure": [f"{labels.get(c, (c, ''))[0]} ({labels.get(c, ('', ''))[1]})" for c in columns],
+                         **body})

@@ -44,7 +44,7 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...], year: int | 
     :data:`NATIONAL_COVERAGE` of that year's authorities in any row is *partial*: the
     authorities it does not name have no supply figure ("not in your file"), never 0.
     """
-    from sufficiency.model.supply import attribute_providers, summarise_supply
+    from sufficiency.model.supply import attribute_providers, region_contradictions, summarise_supply
     from sufficiency.readers.ofsted import read_ofsted_providers
     from sufficiency.registry import match_names, valid_in
 
@@ -60,6 +60,7 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...], year: int | 
         names.setdefault(yr, []).append(f.name)
         rows, unmatched = attribute_providers(rows, base.authorities)
         rec.set_aside_later(unmatched)
+        rec.flag(region_contradictions(rows, base.authorities))
         keys = list(zip(rows["year"].astype(int), rows["urn"].astype(str), strict=True))
         again = pd.Series([k in seen for k in keys], index=rows.index, dtype=bool)
         if again.any():
