@@ -145,3 +145,17 @@ def to_json(results: list[Result], info: dict[str, str], mode: str) -> str:
 
     rows = [clean(asdict(r)) for r in results]
     return json.dumps({"mode": mode, "machine": info, "results": rows}, indent=1)
+
+
+#: Sections other scripts write into results.md (``bench/load.py``): kept when the file is rewritten.
+KEPT_SECTIONS = (("<!-- load -->", "<!-- /load -->"),)
+
+
+def keep_sections(text: str, old_path: Path) -> str:
+    """``text`` with every marked section of the file at ``old_path`` kept (appended at the end)."""
+    old = old_path.read_text(encoding="utf-8") if old_path.exists() else ""
+    for start, end in KEPT_SECTIONS:
+        if start in old and end in old and start not in text:
+            section = start + old.split(start, 1)[1].split(end, 1)[0] + end
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+    return text

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     print(report.table(results))
     out = args.out or (None if args.quick else HERE / "results.md")
     if out:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(report.keep_sections(text, out), encoding="utf-8")  # the load test's section stays
         print(f"wrote {out}", file=sys.stderr)
     if args.json:
         args.json.write_text(report.to_json(results, info, plan.mode), encoding="utf-8")

@@ -117,7 +117,9 @@ UNREADABLE = ("the file cannot be read as a boundary layer (expected GeoJSON, Ge
 def _read_one(path_or_bytes, layer: str | None, source: str) -> gpd.GeoDataFrame:
     names = _spatial_layers(path_or_bytes)
     chosen = _choose(names, layer, source, "layer") if len(names) > 1 or layer else None
-    return pyogrio.read_dataframe(path_or_bytes, layer=chosen)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # GDAL: an in-memory GeoPackage has no file extension
+        return pyogrio.read_dataframe(path_or_bytes, layer=chosen)
 
 
 def _read_layer(src: str | Path | IO[bytes], layer: str | None, source: str) -> gpd.GeoDataFrame:
@@ -267,8 +269,8 @@ def read_boundaries(
         found = stack_set_aside(aside)
         counts = found.groupby("reason").size().sort_values(ascending=False)
         why = "; ".join(f"{r} ({n} rows)" for r, n in counts.head(3).items())
-        what = "no English areas with a geometry" if not why else f"no area the tool can use: {why}"
-        raise BoundaryError(f"the boundary file has {what}", file=source)
+        raise BoundaryError("the boundary file has no English areas with a geometry" +
+                            (f" that the tool can use: {why}" if why else ""), file=source)
 
     merged = keep.groupby(["code", "name"], sort=True)["geometry"].agg(
         lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(g.to_numpy()))

@@ -57,8 +57,9 @@ def test_region_and_lsoa_rows_are_set_aside_with_what_they_are():
 def test_a_file_of_regions_is_refused_saying_why():
     with pytest.raises(BoundaryError) as err:
         _open("b_regions_only.geojson")
-    assert str(err.value) == ("file 'b_regions_only.geojson': the boundary file has no area the tool can use: not "
-                              "a children's services authority: a region (E12) (2 rows)")
+    assert str(err.value) == ("file 'b_regions_only.geojson': the boundary file has no English areas with a "
+                              "geometry that the tool can use: not a children's services authority: a region (E12) "
+                              "(2 rows)")
 
 
 @pytest.mark.parametrize("name,message", [

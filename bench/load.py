@@ -1,0 +1,416 @@
+"""Load and isolation test: many browser sessions on one real server, mixed interactions, no leaks.
+
+``python -m bench.load`` starts ``streamlit run app.py`` itself, opens ``--sessions`` headless
+Chromium sessions (one browser, one context each: separate cookies, separate Streamlit
+sessions) and, for ``--seconds``, has each one do a seeded random mix of what people do:
+change the year or the measure, click an authority (detail panel), add it to the
+comparison, download the shortfall CSV, run a scenario (open 20 places in Leeds) and
+download its table. ``--uploaders`` of the sessions first upload their own national 2024
+provider file with distinctive figures (Leeds: 7,077, 7,177, ... places).
+
+Checked, and each failure counted:
+
+- errors: an interaction that times out or fails, a Streamlit exception box on a page, an
+  "unexpected problem" message, a request for anything but 127.0.0.1;
+- isolation: every CSV a session downloads must be byte-identical to what
+  :mod:`sufficiency.service` gives for *that session's* data (the embedded data, or its own
+  upload) and year, and no other session's Leeds figure may appear on its page;
+- tracebacks: "Traceback" anywhere in the server's log.
+
+Response time of an interaction: from the input to the end of the server's rerun it caused
+(the page's ``data-test-script-state`` going back to "notRunning"), or to the download. The
+figures (p50/p95 per kind, errors, peak server RSS) go into ``bench/results.md`` between
+``<!-- load -->`` and ``<!-- /load -->`` (``bench/report.py`` keeps that section when it
+rewrites the file). Exits 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, CLICKS, MAP_FRAME, REPO, _free_port, _healthy
+from bench.timing import vm_hwm_mb
+
+RESULTS = REPO / "bench" / "results.md"
+START, END = "<!-- load -->", "<!-- /load -->"
+LEEDS = "E08000035"
+SCENARIO = (LEEDS, 20)
+MEASURES = ["Registered places", "Children's homes", "Local bed gap (children in homes − local places)"]
+TIMEOUT_MS = 120_000
+WATCH = """
+window.__runs = 0; window.__state = 'initial';
+new MutationObserver(ms => { for (const m of ms) { const s = m.target.getAttribute('data-test-script-state');
+  if (s === 'running' && window.__state !== 'running') window.__runs++; window.__state = s; } })
+  .observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+
+
+def leeds_places(i: int) -> int:
+    """Uploader ``i``'s Leeds places: distinctive, and never a figure of the embedded data."""
+    return 7077 + 100 * i
+
+
+def upload_file(folder: Path, i: int) -> Path:
+    """A national 31 March 2024 provider file: one 3-place home per authority, Leeds with its own figure."""
+    import pandas as pd
+
+    names = pd.read_csv(REPO / "data" / "authorities.csv").query("current")["name"]
+    rows = [f'SC{500000 + k},Children\'s home,Active,"{n}",Private,3' for k, n in enumerate(names) if n != "Leeds"]
+    left, k = leeds_places(i), 0
+    while left > 0:
+        rows.append(f"SC{600000 + k},Children's home,Active,Leeds,Private,{min(left, 1500)}")
+        left, k = left - min(left, 1500), k + 1
+    path = folder / f"provider_at_march_2024_load_{i}.csv"
+    path.write_text("Children's social care data in England 2024 - Provider level as at 31 March 2024\n"
+                    "URN,Provision type,Registration status,Local authority,Sector,Places\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def expected_bytes(uploads: list[Path], years: list[int]) -> dict:
+    """(dataset label, year, what) -> the CSV bytes the service gives: what each session must download."""
+    from sufficiency import service
+
+    datasets = {"embedded": service.embedded()}
+    for i, path in enumerate(uploads):
+        datasets[f"upload{i}"] = service.open_dataset(service.UserFiles(
+            providers=(service.UserFile(path.name, path.read_bytes()),)))
+    out = {}
+    for label, ds in datasets.items():
+        for year in years:
+            view = service.year_view(ds, year)
+            out[label, year, "shortfall"] = service.shortfall_csv(view, "England", "none")
+            out[label, year, "scenario"] = service.scenario_csv(service.run_scenario(ds, view, [SCENARIO]))
+    return out
+
+
+@dataclass
+class Session:
+    """One browser session's plan and what happened to it."""
+
+    index: int
+    label: str  # "embedded" or "upload<i>"
+    upload: Path | None
+    rng: random.Random
+    year: int = 2024
+    measure: str = "Local bed gap (children in homes − local places)"
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    isolation: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    def took(self, kind: str, seconds: float) -> None:
+        self.times.setdefault(kind, []).append(seconds)
+
+
+async def _rerun(page, action) -> float:
+    """Seconds from ``action`` until the rerun it starts has finished."""
+    runs = await page.evaluate("window.__runs")
+    start = time.perf_counter()
+    await action()
+    await page.wait_for_function(f"window.__runs > {runs} && window.__state === 'notRunning'", timeout=TIMEOUT_MS)
+    return time.perf_counter() - start
+
+
+async def _idle(page) -> None:
+    """Wait until no rerun is running (an action on a page mid-rerun may hit widgets about to be replaced)."""
+    await page.wait_for_function("window.__state === 'notRunning'", timeout=TIMEOUT_MS)
+
+
+async def _pick(page, label: str, option: str) -> None:
+    """Choose ``option`` in the sidebar's selectbox ``label`` as a person does: open it, type, Enter."""
+    await page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True).first.click()
+    await page.keyboard.type(option)
+    await page.keyboard.press("Enter")
+
+
+async def _download(page, button: str) -> tuple[bytes, float]:
+    start = time.perf_counter()
+    async with page.expect_download(timeout=TIMEOUT_MS) as info:
+        await page.get_by_role("button", name=button).click()
+    download = await info.value
+    return Path(await download.path()).read_bytes(), time.perf_counter() - start
+
+
+async def _act(s: Session, page, kind: str, expected: dict, years: list[int], markers: list[str]) -> None:
+    await _idle(page)
+    if kind == "year" and len(years) > 1:
+        s.year = s.rng.choice([y for y in years if y != s.year])
+        s.took(kind, await _rerun(page, lambda: _pick(page, "Year (31 March)", str(s.year))))
+    elif kind == "measure":
+        s.measure = s.rng.choice([m for m in MEASURES if m != s.measure])
+        s.took(kind, await _rerun(page, lambda: _pick(page, "Measure", s.measure)))
+    elif kind in ("click", "compare"):
+        await page.get_by_role("tab", name="Map").click()
+        code, name = s.rng.choice(list(CLICKS.items()))
+        shape = page.frame_locator(MAP_FRAME).first.locator(f"path.la-{code}")
+        heading = page.get_by_role("heading", name=name, exact=True)
+        start = time.perf_counter()
+        await shape.click(timeout=TIMEOUT_MS)
+        await heading.wait_for(timeout=TIMEOUT_MS)
+        s.took("click", time.perf_counter() - start)
+        await _idle(page)
+        text = await page.locator('[data-testid="stMain"]').inner_text()
+        own = f"{leeds_places(int(s.label[6:])):,}" if s.upload else None
+        s.isolation += [f"session {s.index} saw {m}" for m in markers if m in text and m != own]
+        if kind == "compare":
+            s.took(kind, await _rerun(page, lambda: page.get_by_role("button", name="Add to comparison").click()))
+    elif kind == "download":
+        await page.get_by_role("tab", name="Shortfall table").click()
+        data, seconds = await _download(page, "Download CSV")
+        s.took(kind, seconds)
+        if data != expected[s.label, s.year, "shortfall"]:
+            s.isolation.append(f"session {s.index} ({s.label}, {s.year}): shortfall CSV differs from its own data")
+    elif kind == "scenario":
+        await page.get_by_role("tab", name="Distances and scenarios").click()
+
+        async def add():
+            await page.get_by_label("Authority", exact=True).click()
+            await page.keyboard.type("Leeds")
+            await page.keyboard.press("Enter")
+            places = page.get_by_label("Places (+ open, − close)")
+            await places.fill(str(SCENARIO[1]))
+            await places.press("Enter")
+            await page.get_by_role("button", name="Add to the scenario").click()
+            await page.get_by_role("button", name="Download the scenario table (CSV)").wait_for(timeout=TIMEOUT_MS)
+
+        s.took(kind, await _rerun(page, add))
+        data, seconds = await _download(page, "Download the scenario table (CSV)")
+        s.took("download", seconds)
+        if data != expected[s.label, s.year, "scenario"]:
+            s.isolation.append(f"session {s.index} ({s.label}, {s.year}): scenario CSV differs from its own data")
+        s.took("scenario_clear", await _rerun(page, lambda: page.get_by_role("button", name="Clear the scenario")
+                                              .click()))
+
+
+@dataclass
+class Start:
+    """Sessions open a few at a time (``opening``), then all interact together from one moment."""
+
+    opening: asyncio.Semaphore
+    total: int
+    ready: int = 0
+    go: asyncio.Event = field(default_factory=asyncio.Event)
+    at: float = 0.0
+
+    def one_ready(self) -> None:
+        self.ready += 1
+        if self.ready == self.total:
+            self.at = time.perf_counter()
+            self.go.set()
+
+
+async def _open(s: Session, page, url: str) -> None:
+    """The first map, then the upload if planned (timed)."""
+    start = time.perf_counter()
+    await page.goto(f"{url}/?year={s.year}")
+    await page.frame_locator(MAP_FRAME).first.locator("path.authority-shape").first.wait_for(timeout=TIMEOUT_MS)
+    s.took("first_map", time.perf_counter() - start)
+    if s.upload is not None:
+        await _idle(page)
+        await page.locator('[data-testid="stSidebar"]').get_by_text("Use your own data").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Ofsted provider file")
+        s.took("upload", await _rerun(page, lambda: uploader.locator('input[type="file"]').set_input_files(
+            s.upload)))
+        await page.get_by_text("Using your files").wait_for(timeout=TIMEOUT_MS)
+
+
+async def run_session(s: Session, browser, url: str, seconds: float, expected: dict, years: list[int],
+                      markers: list[str], start: Start) -> None:
+    """Open the app (a few sessions at a time), wait for every session, then interact until the deadline."""
+    context = await browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+
+    async def gate(route):
+        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            await route.continue_()
+        else:
+            s.blocked.append(route.request.url)
+            await route.abort()
+
+    await context.route("**/*", gate)
+    await context.add_init_script(WATCH)
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    opened = False
+    try:
+        async with start.opening:
+            try:
+                await _open(s, page, url)
+                opened = True
+            except Exception as exc:
+                s.errors.append(f"session {s.index} start: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        start.one_ready()
+        await start.go.wait()
+        kinds = ["year", "measure", "click", "compare", "download", "scenario"]
+        while opened and time.perf_counter() < start.at + seconds:
+            kind = s.rng.choice(kinds)
+            try:
+                await _act(s, page, kind, expected, years, markers)
+            except Exception as exc:  # every failure is counted, the session goes on
+                s.errors.append(f"session {s.index} {kind}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        if await page.locator('[data-testid="stException"]').count():
+            s.errors.append(f"session {s.index}: a Streamlit exception is shown on the page")
+        if await page.get_by_text("unexpected problem").count():
+            s.errors.append(f"session {s.index}: 'unexpected problem' shown")
+    finally:
+        await context.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used (its threads included), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _sample_rss(pid: int, peak: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        peak[0] = max(peak[0], vm_hwm_mb(pid))
+        await asyncio.sleep(1.0)
+
+
+async def drive(url: str, pid: int, sessions: list[Session], seconds: float, expected: dict,
+                years: list[int], opening: int, cpu: list[float]) -> tuple[float, float]:
+    """Open every session (``opening`` at a time), then run them all at once; return (seconds of
+    the interaction phase, peak server RSS MB)."""
+    from playwright.async_api import async_playwright
+
+    markers = [f"{leeds_places(int(s.label[6:])):,}" for s in sessions if s.upload]
+    peak, stop = [0.0], asyncio.Event()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        sampler = asyncio.create_task(_sample_rss(pid, peak, stop))
+        start = Start(asyncio.Semaphore(opening), len(sessions))
+        runs = [asyncio.create_task(run_session(s, browser, url, seconds, expected, years, markers, start))
+                for s in sessions]
+        await start.go.wait()
+        cpu_at_start = cpu_seconds(pid)
+        await asyncio.gather(*runs)
+        wall = time.perf_counter() - start.at
+        cpu[0] = cpu_seconds(pid) - cpu_at_start
+        stop.set()
+        await sampler
+        await browser.close()
+    return wall, max(peak[0], vm_hwm_mb(pid))
+
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def summarise(sessions: list[Session], wall: float, rss: float, tracebacks: int, args,
+              server_cpu_s: float) -> tuple[str, bool]:
+    """The Markdown section for results.md, and whether everything passed."""
+    every = [t for s in sessions for k, ts in s.times.items() if k not in ("first_map", "upload") for t in ts]
+    opened = [t for s in sessions for t in s.times.get("first_map", [])]
+    kinds = sorted({k for s in sessions for k in s.times})
+    errors = [e for s in sessions for e in s.errors]
+    leaks = [e for s in sessions for e in s.isolation]
+    blocked = [u for s in sessions for u in s.blocked]
+    ok = not errors and not leaks and not blocked and tracebacks == 0 and bool(every)
+    lines = [START, "## Load and isolation test", "",
+             f"`python -m bench.load --sessions {args.sessions} --seconds {args.seconds:g} --uploaders "
+             f"{args.uploaders} --opening {args.opening}` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end): {args.sessions} "
+             "sessions on one `streamlit run app.py` (one headless Chromium, one context per session) open the "
+             f"app {args.opening} at a time (first map, then the upload for {args.uploaders} of them), then all "
+             f"interact at once for {args.seconds:g} s: year, measure, click, compare, download, scenario. "
+             "Response time: from the input to the end of the server's rerun it caused (or to the download).", "",
+             f"- **result**: {'passed' if ok else '**failed**'}; {len(every)} interactions in the {wall:.0f} s "
+             f"of the shared phase ({len(every) / max(wall, 1e-9):.2f} per second)",
+             f"- **errors**: {len(errors)}; **isolation failures**: {len(leaks)}; **tracebacks in the server "
+             f"log**: {tracebacks}; **requests off the machine**: {len(blocked)}",
+             f"- **response time, all interactions**: p50 {_pct(every, 50):.2f} s, p95 {_pct(every, 95):.2f} s"
+             if every else "- **response time**: no interaction completed",
+             f"- **opening**: first map p50 {_pct(opened, 50):.1f} s, p95 {_pct(opened, 95):.1f} s "
+             f"({len(opened)} of {len(sessions)} sessions opened)" if opened else "- **opening**: no session opened",
+             f"- **peak server memory** (VmHWM of the streamlit process): {rss:.0f} MB; **server CPU** in the "
+             f"shared phase: {server_cpu_s:.0f} s in {wall:.0f} s ({100 * server_cpu_s / max(wall, 1e-9):.0f}% of "
+             f"one core; the machine has {os.cpu_count()}, shared with the {args.sessions} Chromium pages)", "",
+             "| interaction | count | p50 s | p95 s | max s |", "|---|---|---|---|---|"]
+    for kind in kinds:
+        ts = [t for s in sessions for t in s.times.get(kind, [])]
+        lines.append(f"| {kind} | {len(ts)} | {_pct(ts, 50):.2f} | {_pct(ts, 95):.2f} | {max(ts):.2f} |")
+    shown = (errors + leaks)[:10]
+    lines += ["", *(f"- {e}" for e in shown), END]
+    return "\n".join(lines) + "\n", ok
+
+
+def write_section(section: str, path: Path) -> None:
+    """Put the section between the markers in ``path`` (appended when absent), keeping the rest."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        text = old.rstrip("\n") + ("\n\n" if old else "") + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--uploaders", type=int, default=4)
+    parser.add_argument("--opening", type=int, default=4, help="sessions opening the app at the same time")
+    parser.add_argument("--years", default="2022,2023,2024", help="years the sessions switch between")
+    parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (the load section is replaced)")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        raise SystemExit(f"no Chromium at {CHROMIUM}")
+    years = [int(y) for y in args.years.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        uploads = [upload_file(Path(tmp), i) for i in range(args.uploaders)]
+        print("[load] expected downloads ...", file=sys.stderr, flush=True)
+        expected = expected_bytes(uploads, years)
+        sessions = [Session(i, f"upload{i}" if i < args.uploaders else "embedded",
+                            uploads[i] if i < args.uploaders else None, random.Random(args.seed * 1000 + i))
+                    for i in range(args.sessions)]
+        log = open(Path(tmp) / "server.log", "w+b")  # noqa: SIM115 - closed below
+        port = _free_port()
+        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        cpu = [float("nan")]
+        try:
+            deadline = time.monotonic() + 120
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("streamlit did not become healthy")
+                time.sleep(0.2)
+            print(f"[load] {args.sessions} sessions for {args.seconds:g} s ...", file=sys.stderr, flush=True)
+            wall, rss = asyncio.run(drive(url, proc.pid, sessions, args.seconds, expected, years, args.opening,
+                                          cpu))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            log.seek(0)
+            server_log = log.read().decode(errors="replace")
+            log.close()
+    tracebacks = server_log.count("Traceback")
+    section, ok = summarise(sessions, wall, rss, tracebacks, args, cpu[0])
+    write_section(section, args.out)
+    print(section)
+    if tracebacks:
+        print(server_log[server_log.index("Traceback"):][:3000], file=sys.stderr)
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
