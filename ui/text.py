@@ -10,7 +10,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:/=\"'$&@^%;,?])")
 
 #: U+2060 WORD JOINER: invisible, and no URL or e-mail address continues across it.
 _JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(\\:|\\@|(?i:www)(?=\\\.))")
+_AUTOLINK = re.compile(r"(\\:(?=\\/\\/)|\\@|(?i:www)(?=\\\.))")
 
 
 def plain(value: object) -> str:
@@ -20,8 +20,9 @@ def plain(value: object) -> str:
     of them), so a header cell like ``![x](http://host/x.png)`` or ``<b>`` from a user's
     file is shown as those characters: never an image fetched, a link, or HTML. Streamlit
     also turns bare addresses (``http://...``, ``www.``, ``a@b.org``) into links after the
-    escapes are read, so an invisible word joiner (U+2060) follows every ``:`` and ``@``
-    and every ``www`` before a dot: the words look the same and are never a link.
+    escapes are read, so an invisible word joiner (U+2060) follows every ``:`` before
+    ``//``, every ``@`` and every ``www`` before a dot: the words look the same and are
+    never a link.
     Line breaks are kept as Markdown line breaks.
     """
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
