@@ -117,23 +117,21 @@ def test_one_cell_per_current_authority(layout, authorities):
 
 def test_real_neighbours_are_as_measured(adj, layout):
     codes = list(layout["code"])
-    assert adj.sum() // 2 == 392
+    assert adj.sum() // 2 == 379  # on the ONS December 2024 shapes
     assert adj.any(axis=1).all()
     assert adj[codes.index(SCILLY), codes.index(CORNWALL)]  # an island takes its nearest
-    assert adj[codes.index(MEDWAY)].sum() == 3  # Kent, and across the Thames: Thurrock, Essex
+    assert adj[codes.index(MEDWAY)].sum() == 1  # Kent only: the ONS coastline keeps the Thames between it and Essex
 
 
 def test_most_real_neighbours_are_hex_adjacent(adj, layout):
     hexadj = hex_adjacency(layout)
-    # every authority but one has at least half of min(k, 6) real neighbours next to it;
-    # Medway keeps Kent but not Thurrock or Essex, which it meets only across the Thames
-    # estuary in the postcode-derived shapes (on the ONS file Kent is its only neighbour)
-    assert shortfalls(layout, adj) == {MEDWAY: (1, 2)}
+    # every authority has at least half of min(k, 6) of its k real neighbours next to it
+    assert shortfalls(layout, adj) == {}
     got = (adj & hexadj).sum(axis=1)
     assert got.min() >= 1
     share = got / adj.sum(axis=1)
     assert np.median(share) >= 0.66
-    assert (adj & hexadj).sum() // 2 >= 245  # measured 247 of 392 pairs
+    assert (adj & hexadj).sum() // 2 >= 235  # measured 237 of 379 pairs
     codes = list(layout["code"])
     assert hexadj[codes.index(SCILLY), codes.index(CORNWALL)]
     assert hexadj[codes.index(WIGHT)].any() and got[codes.index(WIGHT)] >= 1
@@ -145,14 +143,14 @@ def test_layout_is_geographically_faithful(layout, adj):
     north = points.loc[layout["code"], "northing"].to_numpy()
     x = layout["q"].to_numpy() + layout["r"].to_numpy() / 2
     y = layout["r"].to_numpy() * math.sqrt(3) / 2
-    assert spearmanr(x, east).statistic >= 0.95  # measured 0.964
-    assert spearmanr(y, north).statistic >= 0.98  # measured 0.985
+    assert spearmanr(x, east).statistic >= 0.94  # measured 0.948
+    assert spearmanr(y, north).statistic >= 0.98  # measured 0.988
     # real neighbours lie the right way round: cosine of hex direction vs map direction
     i, j = np.nonzero(np.triu(adj))
     hx, hy, gx, gy = x[j] - x[i], y[j] - y[i], east[j] - east[i], north[j] - north[i]
     cos = (hx * gx + hy * gy) / np.hypot(hx, hy) / np.hypot(gx, gy)
-    assert cos.mean() >= 0.78  # measured 0.803
-    assert (cos < 0).sum() <= 12  # measured 10 of 392 pairs more than 90 degrees off
+    assert cos.mean() >= 0.77  # measured 0.785
+    assert (cos < 0).sum() <= 14  # measured 13 of 379 pairs more than 90 degrees off
 
 
 def test_regions_form_connected_groups(layout, authorities):

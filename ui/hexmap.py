@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from sufficiency.errors import MissingColumnError, Problem
+from sufficiency.service import MissingColumnError, Problem
 
 WEB_MERCATOR = "EPSG:3857"
 WGS84 = "EPSG:4326"
