@@ -163,19 +163,3 @@ def test_rebuild_reproduces_committed_layout(tmp_path):
     subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], cwd=ROOT, check=True,
                    capture_output=True, timeout=300)
     assert out.read_bytes() == (DATA / "hex_layout.csv").read_bytes()
-
-
-@pytest.mark.slow
-def test_builds_from_the_ons_boundary_file(tmp_path, authorities):
-    found = sorted((RAW / "ons-boundaries").glob("*.geojson")) if RAW.is_dir() else []
-    if not found:
-        pytest.skip(f"no ONS boundary file under {RAW / 'ons-boundaries'} (raw files are not in the repository)")
-    out = tmp_path / "ons.csv"
-    subprocess.run([sys.executable, str(SCRIPT), "--boundaries", str(found[0]), "--out", str(out)], cwd=ROOT,
-                   check=True, capture_output=True, timeout=300)
-    built = pd.read_csv(out, dtype={"code": str}).set_index("code").loc[authorities["code"]].reset_index()
-    assert len(built) == 153 and not built.duplicated(["q", "r"]).any()
-    ons = neighbours(found[0], list(built["code"]))
-    assert ons.sum() // 2 == 379
-    assert shortfalls(built, ons) == {}  # every authority reaches its target on ONS shapes
-    assert disconnected_regions(built, authorities) == []
