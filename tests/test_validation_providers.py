@@ -140,3 +140,14 @@ def test_cli_partial_file_notice_and_long_cell(capsys):
     assert table.loc[LEEDS, "places"] == 9 and table.drop(index=LEEDS)["places"].isna().all()
     code, out, err = _cli(capsys, "export", "--providers", str(V / "long_cell.csv"))
     assert (code, out) == (2, "") and err.startswith("error: file 'long_cell.csv', row 3: a cell is longer than")
+
+
+def test_cli_year_must_be_one_the_demand_file_covers(capsys):
+    demand = str(V / "po_good.csv")
+    code, out, err = _cli(capsys, "export", "--year", "2023", "--demand", demand)
+    assert (code, out) == (2, "")
+    assert err.endswith("error: column 'year': your DfE file (po_good.csv) covers 2024, not 2023: ask for one of "
+                        "its years (value: '2023')\n")
+    code, out, err = _cli(capsys, "export", "--demand", demand)
+    table = pd.read_csv(io.StringIO(out)).set_index("code")
+    assert code == 0 and table.loc[BRADFORD, "children_in_homes"] == 80 and set(table["year"]) == {2024}

@@ -7,11 +7,16 @@ with the same sentence:
 - a net-gain table without the "placed outside" table it goes with;
 - a file of which no row could be used (every row set aside): an :class:`InputError`
   naming the file and the commonest reasons — never a silent fall-back;
+- a provider file about another year than :attr:`UserFiles.year` (the command line's
+  ``--year``), or whose title and name disagree on the year;
+- a boundary file holding several layers without :attr:`UserFiles.layer`;
 - anything a reader refuses (wrong layout, encoding, archive, codes...).
 
 The result is a :class:`~sufficiency.dataset.Dataset` whose ``key`` is a hash of the
-embedded data's key and every user file's kind, name and bytes: caches keyed on it can
-never serve one user's figures to another.
+embedded data's key, the year and layer asked for, and every user file's kind, name and
+bytes: caches keyed on it can never serve one user's figures to another. It also says
+which years the user's files cover (``file_years``), which authorities a partial provider
+file covers (``supply_partial``) and what the user must know (``notices``).
 """
 
 from __future__ import annotations
