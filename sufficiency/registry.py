@@ -233,7 +233,8 @@ def boundary_code_reasons(codes: pd.Series, column: str, authorities: pd.DataFra
     """Why each code of a boundary file is not a children's services authority (or district) ("" where it is).
 
     Only upper-tier codes (E06, E08, E09, E10) known as authorities or other codes of one
-    (``code_aliases``), and district codes (E07) of the district lookup, are areas. When the
+    (``code_aliases``), and district codes (E07, checked against the district lookup when they
+    are dissolved), are areas. When the
     code column names its vintage (``CTYUA24CD``: December 2024), an authority code must be
     one of that vintage, i.e. exist at 31 March of the next year ("code of an authority that
     did not exist in the 2024 boundaries (abolished 1 April 2021)"). Any other code is named
@@ -253,13 +254,13 @@ def boundary_code_reasons(codes: pd.Series, column: str, authorities: pd.DataFra
     resolved = text.replace(aliases)
     upper = prefix.isin(UPPER_TIER_PREFIXES).to_numpy(dtype=bool)
     known = resolved.isin(authorities["code"]).to_numpy(dtype=bool)
+    # districts are checked when dissolved: one the lookup does not know is an error (a county drawn
+    # without one of its districts would be wrong), never set aside
     district = prefix.eq("E07").to_numpy(dtype=bool)
-    in_lookup = text.isin(district_table()["lad_code"]).to_numpy(dtype=bool)
     what = prefix.map(areas).fillna("an area that is not a children's services authority")
     reason = np.select(
-        [upper & known, upper & ~known, district & in_lookup, district],
-        ["", "code of no English children's services authority", "",
-         "district code not in the district to authority lookup"],
+        [upper & known, upper & ~known, district],
+        ["", "code of no English children's services authority", ""],
         default=[f"not a children's services authority: {w} ({p})" for p, w in zip(prefix, what, strict=True)])
     vintage = re.search(r"(\d{2})cd$", column, re.IGNORECASE)
     if vintage is not None:

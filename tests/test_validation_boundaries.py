@@ -13,7 +13,7 @@ import pytest
 from rawdata import RAW, needs_raw
 
 from sufficiency import cli, service
-from sufficiency.errors import BoundaryError, CRSError
+from sufficiency.errors import BoundaryError, CRSError, UnknownAuthorityError
 from sufficiency.readers.files import check_archive, is_resource_fork
 
 V = Path(__file__).parent / "fixtures" / "validation"
@@ -147,3 +147,14 @@ def test_cli_layer_option(capsys, tmp_path):
     assert cli.run(["export", "--boundaries", str(V / "b_two_layers.gpkg"), "--layer", "authorities",
                     "--out", str(out)]) == 0
     assert out.read_bytes().count(b"\n") == 154
+
+
+def test_a_district_the_lookup_does_not_know_is_an_error_not_a_smaller_county(tmp_path):
+    import json
+
+    districts = json.loads((V / "b_norfolk_districts.geojson").read_text())
+    districts["features"][1]["properties"]["LAD24CD"] = "E07000999"
+    with pytest.raises(UnknownAuthorityError) as err:
+        service.open_dataset(service.UserFiles(boundaries=service.UserFile("d.geojson", json.dumps(districts).encode())))
+    assert str(err.value) == ("file 'd.geojson', column 'code': district code not in the district to authority "
+                              "lookup (value: 'E07000999')")

@@ -9,12 +9,13 @@ moved to the set-aside list, so rows in = rows used + rows set aside for every f
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import pandas as pd
 
 from sufficiency.dataset import Dataset
+from sufficiency.errors import InputError
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows
 from sufficiency.service.datasets import UserFile
 
@@ -152,7 +153,10 @@ def read_boundaries_file(base: Dataset, file: UserFile, layer: str | None = None
             check_parts(shapes, shapes["code"].map(lookup).fillna(shapes["code"]), base.boundaries.to_crs(BNG),
                         source=file.name)
         names = dict(zip(base.authorities["code"], base.authorities["name"], strict=True))
-        shapes = dissolve_to_authorities(shapes, lookup, names)
+        try:
+            shapes = dissolve_to_authorities(shapes, lookup, names)
+        except InputError as exc:  # name the file in every problem
+            raise type(exc)(problems=[replace(p, file=p.file or file.name) for p in exc.problems]) from None
     shapes["code"] = resolve_codes(shapes["code"], base.code_aliases)
     if base.points is not None:
         check_locations(shapes, expected_points(base), source=file.name)
