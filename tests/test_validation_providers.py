@@ -63,6 +63,14 @@ def test_a_partial_file_leaves_the_others_without_a_figure_never_zero(m2024):
     regions = service.regional_summary(ds, service.year_view(ds, 2024, distances=False)).set_index("region")
     assert regions[["homes", "places"]].isna().all().all()  # no regional total from a part of England
     assert _measures(ds, 2023)["places"].notna().all()  # other years stay embedded
+    # every distance measure reaches across authorities: none is computed from a part of England
+    full = service.year_view(ds, 2024).measures
+    assert full[["sufficiency_radius_km", "access_index", "optimal_share_within_20_miles"]].isna().all().all()
+    assert set(full["radius_note"]) == {"needs every authority's places for the year (some have none: not in your "
+                                        "file)"}
+    with pytest.raises(BadValueError, match="a scenario needs every authority's places: your provider file for "
+                                            "2024 covers 1 authorities"):
+        service.run_scenario(ds, service.year_view(ds, 2024), [(LEEDS, 5)])
 
 
 def test_title_and_file_name_disagreeing_on_the_year_is_refused():

@@ -71,11 +71,15 @@ def allocation_inputs(measures: pd.DataFrame, points: pd.DataFrame, regional: pd
 
 def access_measures(measures: pd.DataFrame, points: pd.DataFrame, regional: pd.DataFrame) -> pd.DataFrame:
     """Distance-based measures for the year of ``measures`` (module docstring columns)."""
-    if measures["places"].isna().all() or measures["children_in_homes"].isna().all():
+    # every measure here reaches across authorities: one authority without a places figure (a provider
+    # file covering part of England) would count as 0 places and change everyone's figure
+    if measures["places"].isna().any() or measures["children_in_homes"].isna().all():
         out = pd.DataFrame({"code": measures["code"]})
         for col in ACCESS_COLUMNS[1:]:
             out[col] = np.nan
-        out["radius_note"] = "needs both places and children in homes for the year"
+        out["radius_note"] = ("needs both places and children in homes for the year" if measures["places"].isna().all()
+                              or measures["children_in_homes"].isna().all() else
+                              "needs every authority's places for the year (some have none: not in your file)")
         out["distance_method"] = "straight line"
         return out[ACCESS_COLUMNS]
     own = measures[["code", "places", "children_in_homes"]].merge(year_points(points, measures), on="code")

@@ -112,6 +112,11 @@ def run_scenario(ds: Dataset, view: YearView, changes: list[tuple[str, int]]) ->
     from sufficiency.distances.scenarios import run_scenario as scenario
 
     checked = check_changes(changes)
+    covered = ds.supply_partial.get(view.year)
+    if covered is not None:
+        raise BadValueError(f"a scenario needs every authority's places: your provider file for {view.year} covers "
+                            f"{len(covered)} authorities, so the others have no places figure ('not in your file')",
+                            column="year", value=str(view.year))
     report, after, note = scenario(view.base, ds.points, ds.demand_totals, checked, _scenario_base(ds, view))
     return ScenarioResult(report, after, note)
 
