@@ -1,6 +1,6 @@
 """Two people on one server: one uploads a provider file, the other does not; neither sees the other's figures.
 
-Session A uploads a hand-made 2024 provider file (Bradford 500 places) and runs a scenario (open 20
+Session A uploads a hand-made national 2024 provider file (Bradford 500 places) and runs a scenario (open 20
 places in Bradford); session B, at the same time on the same server, stays on the embedded data and
 runs the same scenario. B's shortfall download and scenario table show the embedded figures
 (Bradford 103 places at 31 March 2024); A's show its own (500). The caches are keyed by the data.

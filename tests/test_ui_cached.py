@@ -1,7 +1,7 @@
 """ui/cached.py: every cache is keyed by the data it depends on, so two datasets never share a result.
 
-The second dataset is the embedded data with a hand-made provider file for 2024 (Bradford 500 places,
-Leeds 7): the same year, categories and scenario must give each dataset its own figures, whichever
+The second dataset is the embedded data with a hand-made national provider file for 2024 (Bradford 500
+places, Leeds 7, every other authority one home of 3 places): the same year, categories and scenario must give each dataset its own figures, whichever
 is asked first, and the keys must differ.
 """
 
