@@ -249,3 +249,12 @@ def test_categories_change_the_places_counted(app, ds, downloads, tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == downloads[f"shortfall_{YEAR}_england.csv"]  # the caption's command, same bytes
+
+
+def test_net_gain_alone_is_refused_with_the_clis_sentence(app):
+    at = app.run()
+    at.file_uploader(key="up_net").upload("net.csv", b"time_period\n2024\n", "text/csv")
+    at.run()
+    assert not at.exception
+    (message,) = [as_shown(e.value) for e in at.sidebar.error]
+    assert message == f"file 'net.csv': {service.NET_GAIN_ALONE}"

@@ -43,6 +43,8 @@ def scenario_section(ds: service.Dataset, view: service.YearView, opts: dict, na
                 "authorities)")
     st.caption(text.plain(result.note))
     st.dataframe(result.report, hide_index=True, width="stretch")
+    st.download_button("Download the scenario table (CSV)", service.scenario_csv(result),
+                       file_name=f"scenario_{opts['year']}.csv", mime="text/csv", key="scn_download", on_click="ignore")
     after = result.after
     shapes, _ = cached.year_shapes(view.key, ds, view)
     fmap = umap.choropleth_map(shapes, after, "local_bed_gap", service.MEASURES["local_bed_gap"],
