@@ -35,6 +35,12 @@ def test_direction_uses_five_percent_and_two_points():
     assert sentences.direction("c", 48.0, "%") == 0
 
 
+def test_times_only_for_clear_multiples():
+    assert sentences.times(2.4, 1.18) == "about twice as many"
+    assert sentences.times(0.6, 1.2) == "about half as many"
+    assert sentences.times(1.5, 1.0) == "" and sentences.times(1.0, 0.0) == ""
+
+
 def test_versus_groups_the_references():
     text = sentences.versus(2.4, [("England", 1.394), ("the North West", 2.45), ("its DfE neighbours' average", None)],
                            "places per child")

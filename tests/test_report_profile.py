@@ -109,8 +109,9 @@ def test_stockport_reads_in_one_sentence(stockport):
     assert stockport.answer == ("Yes, in number: Stockport had 144 registered children's home places for 60 of its "
                                 "own children living in children's homes on 31 March 2024 (2.40 places per child).")
     assert stockport.comparison.startswith("Against its 10 DfE statistical neighbours (7 of the 10 have figures), "
-                                           "Stockport has more local places per child (2.40 against an average of "
-                                           "1.18)")
+                                           "Stockport has about twice as many local places per child (2.40 "
+                                           "against an average of 1.18) and a smaller share of its children in "
+                                           "homes placed outside its boundary (47% against 64%).")
 
 
 def test_trends_follow_the_years_and_say_why_some_are_missing(stockport):

@@ -85,18 +85,23 @@ def _legend(d: Drawing, x: float, y: float, items: list[tuple[str, str, str, str
     return cy - y + 12
 
 
+def _top(d: Drawing, title: str, items: list[tuple[str, str, str, str]], width: float) -> float:
+    """The chart's title (bold, top left) and its legend under it; returns the height they take."""
+    d.add(Text(2, 11, title, 9.5, bold=True, fill=INK))
+    return 14 + (_legend(d, 34, 26, items, width - 40) if items else 0)
+
+
 def line_chart(x_labels: Sequence[str], series: list[Series], unit: str, y_label: str, title: str,
-               width: float = 250, height: float = 175, zero: bool = True) -> Drawing:
+               width: float = 250, height: float = 190, zero: bool = True) -> Drawing:
     """Lines over ``x_labels`` (years); a missing value breaks the line."""
     d = Drawing(width, height, title)
-    legend_h = _legend(Drawing(width, 0), 34, 10, [(s.label, s.colour, "line", s.dash) for s in series], width - 40)
+    legend_h = _top(d, title, [(s.label, s.colour, "line", s.dash) for s in series], width)
     values = [v for s in series for v in s.values if v is not None]
     lo = min([*values, 0.0] if zero else values or [0.0])
     hi = max(values or [1.0])
     ticks = nice_ticks(lo, hi)
     box = (38, 8 + legend_h + 4, width - 44, height - legend_h - 46)
     _axes(d, box, ticks, unit, y_label, x_labels, every=2 if len(x_labels) > 8 else 1)
-    _legend(d, 34, 10, [(s.label, s.colour, "line", s.dash) for s in series], width - 40)
     x0, y0, w, h = box
     step = w / len(x_labels)
 
@@ -120,16 +125,15 @@ def line_chart(x_labels: Sequence[str], series: list[Series], unit: str, y_label
 
 
 def stacked_bars(x_labels: Sequence[str], stacks: list[tuple[str, Sequence[float | None], str]], unit: str,
-                 y_label: str, title: str, width: float = 250, height: float = 175) -> Drawing:
+                 y_label: str, title: str, width: float = 250, height: float = 190) -> Drawing:
     """Stacked bars per x (e.g. homes by sector per year); a year with no figure has no bar and says so."""
     d = Drawing(width, height, title)
-    legend_h = _legend(Drawing(width, 0), 34, 10, [(lab, c, "box", "") for lab, _, c in stacks], width - 40)
+    legend_h = _top(d, title, [(lab, c, "box", "") for lab, _, c in stacks], width)
     totals = [sum(v or 0 for v in col) if any(v is not None for v in col) else None
               for col in zip(*[vals for _, vals, _ in stacks], strict=True)]
     ticks = nice_ticks(0, max([t for t in totals if t is not None] or [1.0]))
     box = (38, 8 + legend_h + 4, width - 44, height - legend_h - 46)
     _axes(d, box, ticks, unit, y_label, x_labels, every=2 if len(x_labels) > 8 else 1)
-    _legend(d, 34, 10, [(lab, c, "box", "") for lab, _, c in stacks], width - 40)
     x0, y0, w, h = box
     step = w / len(x_labels)
     scale = h / (ticks[-1] - ticks[0])
@@ -148,20 +152,18 @@ def stacked_bars(x_labels: Sequence[str], stacks: list[tuple[str, Sequence[float
 
 
 def signed_bars(x_labels: Sequence[str], values: Sequence[float | str | None], unit: str, y_label: str, title: str,
-                up_colour: str = BLUE, down_colour: str = VERMILION, width: float = 250, height: float = 175,
+                up_colour: str = BLUE, down_colour: str = VERMILION, width: float = 250, height: float = 190,
                 up_label: str = "", down_label: str = "") -> Drawing:
     """Bars up and down from zero (e.g. net gain per year); "c" and missing say so at the axis."""
     d = Drawing(width, height, title)
     items = [(up_label, up_colour, "box", ""), (down_label, down_colour, "box", "")]
     items = [i for i in items if i[0]]
-    legend_h = _legend(Drawing(width, 0), 34, 10, items, width - 40) if items else 0
+    legend_h = _top(d, title, items, width)
     nums = [number(v) for v in values]
     present = [v for v in nums if v is not None]
     ticks = nice_ticks(min([*present, 0.0]), max([*present, 0.0]))
     box = (38, 8 + legend_h + 4, width - 44, height - legend_h - 46)
     _axes(d, box, ticks, unit, y_label, x_labels, every=2 if len(x_labels) > 8 else 1)
-    if items:
-        _legend(d, 34, 10, items, width - 40)
     x0, y0, w, h = box
     step = w / len(x_labels)
     scale = h / (ticks[-1] - ticks[0])
@@ -201,17 +203,18 @@ def hbars(rows: list[tuple[str, float | str | None, bool]], unit: str, x_label: 
         d.add(Line(((xpos(t), y0), (xpos(t), y0 + plot_h)), GRID if t else AXIS, 0.6 if t else 0.8))
         d.add(Text(xpos(t), y0 + plot_h + 11, figure(t, unit), 8, "middle", fill=AXIS))
     d.add(Text(x0 + w / 2, y0 + plot_h + 24, x_label, 8, "middle", fill=AXIS))
+    labels = []  # drawn last, over the reference lines
     for i, (label, raw, highlighted) in enumerate(rows):
         y = y0 + i * (bar_h + 4) + 2
         d.add(Text(x0 - 6, y + bar_h - 3, label, 8.5, "end", bold=highlighted, fill=INK))
         v = number(raw)
         if v is None:
-            d.add(Text(xpos(0) + 4, y + bar_h - 3, "c (suppressed)" if suppressed(raw) else "not published", 8,
-                       fill=AXIS))
+            labels.append(Text(xpos(0) + 4, y + bar_h - 3, "c (suppressed)" if suppressed(raw) else "not published",
+                               8, fill=AXIS, halo=True))
             continue
         left, right = sorted((xpos(0), xpos(v)))
         d.add(Rect(left, y, max(right - left, 0.8), bar_h, BLUE if highlighted else SKY))
-        d.add(Text(right + 3, y + bar_h - 3, figure(v, unit), 8, bold=highlighted, fill=INK))
+        labels.append(Text(right + 3, y + bar_h - 3, figure(v, unit), 8, bold=highlighted, fill=INK, halo=True))
     lx = x0
     for label, v, colour in refs:
         d.add(Line(((xpos(v), y0 - 2), (xpos(v), y0 + plot_h)), colour, 1.4, "4 2"))
@@ -219,6 +222,7 @@ def hbars(rows: list[tuple[str, float | str | None, bool]], unit: str, x_label: 
         text = f"{label} {figure(v, unit)}"
         d.add(Text(lx + 17, 12, text, 8, fill=INK))
         lx += 30 + text_width(text, 8)
+    d.add(*labels)
     return d
 
 

@@ -26,7 +26,8 @@ FOOTNOTE_TOTALS = ("For counts (places, children, gap) the region and England co
 MAP_NOTE = ("Gap = the authority's own looked-after children in children's homes minus the registered places in "
             "its area. Red: fewer places than children; blue: more. Grey: no gap can be shown.")
 EXCHANGE_NOTE = ("From DfE's figures: children placed inside = children in homes − placed outside; children "
-                 "from other authorities = net gain + placed outside (both under the small-number rule).")
+                 "from other authorities = net gain + placed outside (both under the small-number rule). The places "
+                 "they do not fill may be vacant, not in use, or taken by children DfE counts in other kinds of home.")
 DISTANCE_NOTE = ("Straight-line distances between authorities' representative points. The sufficiency radius "
                  "and the 20-mile measures use every authority's places and children in homes in England.")
 NEIGHBOUR_COLUMNS = [("rank", "Rank", "", False), ("name", "Authority", "", False),
@@ -162,7 +163,7 @@ def trend_charts(p: Profile, width: float = 250) -> list[tuple[Drawing, str]]:
     outside = charts.line_chart(short, [
         charts.Series(p.name, _series(p, "placed_outside_pct"), charts.BLUE),
         charts.Series("England", _series(p, "england_placed_outside_pct"), charts.GREY, "4 3", "square"),
-        charts.Series(f"{p.name}, over 20 miles (DfE)", _series(p, "placed_over_20_miles_outside_pct"),
+        charts.Series("all looked-after, over 20 miles and outside (DfE)", _series(p, "placed_over_20_miles_outside_pct"),
                       charts.GREEN, "1.5 2"),
     ], "%", "% of children", f"{p.name}: share placed outside", width)
     net = charts.signed_bars(short, list(p.trends["net_gain"]), "children", "children",
@@ -185,8 +186,11 @@ def exchange_charts(p: Profile) -> list[tuple[Drawing, str]]:
     own = charts.split_bar([(f"living in {p.name}", ex.placed_inside, charts.BLUE),
                             ("living outside", ex.placed_outside, charts.ORANGE)],
                            f"Where {p.name}'s {figure(ex.children_in_homes, 'children')} children in homes live")
-    homes = charts.split_bar([(f"{p.name}'s own children", ex.placed_inside, charts.BLUE),
-                              ("children from other authorities", ex.from_elsewhere, charts.GREEN)],
+    parts = [(f"{p.name}'s own children", ex.placed_inside, charts.BLUE),
+             ("children from other authorities", ex.from_elsewhere, charts.GREEN)]
+    if ex.other_places is not None:
+        parts.append(("places these children do not fill", ex.other_places, "#d9d9d9"))
+    homes = charts.split_bar(parts,
                              f"Whose children live in the homes in {p.name} ({figure(ex.places, 'places')} "
                              "registered places)")
     return [(own, ""), (homes, "")]

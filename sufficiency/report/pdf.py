@@ -150,7 +150,8 @@ def _styles():
         "tile_label": ParagraphStyle("tile_label", base, fontSize=7.5, leading=9.5, textColor="#555555"),
         "H1": ParagraphStyle("H1", base, fontName=BOLD, fontSize=13, leading=16, textColor="#0b4f8a", spaceBefore=10,
                              spaceAfter=6),
-        "H2": ParagraphStyle("H2", base, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3),
+        "H2": ParagraphStyle("H2", base, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3,
+                             keepWithNext=1),
         "toc": ParagraphStyle("toc", base, fontSize=9.5, leading=13),
     }
 
@@ -181,8 +182,8 @@ def _story(p: Profile, st: dict, width: float, doc) -> list:
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
     from reportlab.platypus.tableofcontents import TableOfContents
 
-    def h1(key: str):
-        return [CondPageBreak(120), _p(layout.title(key, p), st["H1"])]
+    def h1(key: str, room: float = 120):  # a heading starts a page unless ``room`` points are left
+        return [CondPageBreak(room), _p(layout.title(key, p), st["H1"])]
 
     story = [_p("CHILDREN'S HOMES SUFFICIENCY PROFILE", st["kicker"]), _p(p.name, st["title"]),
              _p(layout.subtitle(p), st["small"]), Spacer(1, 8)]
@@ -214,9 +215,9 @@ def _story(p: Profile, st: dict, width: float, doc) -> list:
         head = [label for _, label, _, _ in layout.NEIGHBOUR_COLUMNS]
         body = [[str(r[k]) if unit == "" else figure(r[k], unit) for k, _, unit, _ in layout.NEIGHBOUR_COLUMNS]
                 for r in p.neighbours.to_dict("records")]
-        story.append(_table([head, *body], [30, 118, 62, 40, 50, 34, 50, 50, 77], st, text=(0, 1, 2)))
-    story += h1("map") + _map(p, st, width, doc)
-    story += h1("trends")
+        story.append(_table([head, *body], [36, 114, 62, 40, 50, 34, 50, 50, 75], st, text=(0, 1, 2)))
+    story += h1("map", 460) + _map(p, st, width, doc)
+    story += h1("trends", 300)
     charts_ = [to_reportlab(d, width / 2 - 4) for d, _ in layout.trend_charts(p)]
     from reportlab.platypus import Table
 
@@ -366,7 +367,7 @@ def render(p: Profile) -> bytes:
               author="Placement sufficiency mapper", subject=f"{p.name} ({p.code}), 31 March {p.year}",
               leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN, topMargin=40, bottomMargin=38,
               invariant=True)  # no clock or random id inside: the same profile gives the same bytes
-    frame = Frame(PAGE_MARGIN, 38, width, page_h - 78, id="body")
+    frame = Frame(PAGE_MARGIN, 38, width, page_h - 78, id="body", leftPadding=0, rightPadding=0)
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
     doc.total_pages, doc.passes = None, 0
     doc.multiBuild([_page_total(doc), *_story(p, st, width, doc)])

@@ -25,7 +25,8 @@ from sufficiency.report.numbers import is_missing
 HEADLINE = (
     ("places", "Registered children's home places in the area", "places", False),
     ("children_in_homes", "Its looked-after children living in children's homes", "children", True),
-    ("local_bed_gap", "Local bed gap: children in homes minus local places", "places", False),
+    ("local_bed_gap", "Local bed gap: children in homes minus local places (minus = more places than children)",
+     "places", False),
     ("places_per_child", "Local places per child in a home", "places per child", False),
     ("placed_outside_pct", "Children in homes placed outside the authority", "%", False),
     ("placed_over_20_miles_outside_pct", "All looked-after children placed outside and over 20 miles "
@@ -77,6 +78,7 @@ class Exchange:
     net_gain: object
     places: object
     reading: str = ""
+    other_places: object = None  # places - placed_inside - from_elsewhere (None when negative or unknown)
 
 
 @dataclass(frozen=True)
@@ -293,9 +295,17 @@ def trend_notes(trends: pd.DataFrame) -> list[str]:
 
 
 def exchange(row: dict, derived: dict) -> Exchange:
-    """Children placed inside and outside, and other authorities' children in homes here (:func:`derived_counts`)."""
-    return Exchange(raw(row.get("children_in_homes")), derived.get("placed_inside"), raw(row.get("placed_outside")),
-                    derived.get("from_elsewhere"), raw(row.get("net_gain")), raw(row.get("places")))
+    """Children placed inside and outside, and other authorities' children in homes here (:func:`derived_counts`).
+
+    ``other_places``: the registered places those children do not account for (places - placed inside -
+    from elsewhere), when every figure is shown and it is not negative.
+    """
+    inside, elsewhere, places = derived.get("placed_inside"), derived.get("from_elsewhere"), raw(row.get("places"))
+    rest = None
+    if all(isinstance(v, float) for v in (inside, elsewhere, places)) and places - inside - elsewhere >= 0:
+        rest = places - inside - elsewhere
+    return Exchange(raw(row.get("children_in_homes")), inside, raw(row.get("placed_outside")), elsewhere,
+                    raw(row.get("net_gain")), places, other_places=rest)
 
 
 def distance_rows(measures_row: dict, row: dict, bench: pd.DataFrame, disclosure: str) -> list[Comparison]:

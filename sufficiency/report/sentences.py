@@ -29,6 +29,18 @@ def direction(value: object, other: object, unit: str) -> int:
     return 0 if abs(a - b) <= margin else (1 if a > b else -1)
 
 
+def times(value: float, other: float) -> str:
+    """"about twice as many" / "about three times as many" / "about half as many" ("" otherwise)."""
+    if not other or value <= 0:
+        return ""
+    r = value / other
+    for low, high, words in ((2.8, 3.3, "about three times as many"), (1.8, 2.3, "about twice as many"),
+                             (0.42, 0.58, "about half as many")):
+        if low <= r <= high:
+            return words
+    return ""
+
+
 def versus(value: object, refs: list[tuple[str, object]], unit: str, more: str = "more",
            less: str = "fewer") -> str:
     """"more than England (1.39) and the North West (1.76), about the same as its DfE neighbours (1.18)"."""
@@ -140,7 +152,8 @@ def comparison(name: str, headline: list[Comparison], neighbours_total: int) -> 
         return f"DfE gives {name} no statistical neighbours, so there is no neighbour comparison."
     parts = []
     if _is_num(ppc.authority) and _is_num(ppc.neighbours):
-        word = {1: "more", -1: "fewer", 0: "about as many"}[direction(ppc.authority, ppc.neighbours, ppc.unit)]
+        word = times(number(ppc.authority), number(ppc.neighbours)) or \
+            {1: "more", -1: "fewer", 0: "about as many"}[direction(ppc.authority, ppc.neighbours, ppc.unit)]
         parts.append(f"{word} local places per child ({figure(ppc.authority, ppc.unit)} against an average of "
                      f"{figure(ppc.neighbours, ppc.unit)})")
     if _is_num(out.authority) and _is_num(out.neighbours):

@@ -168,7 +168,7 @@ def map_drawings(base: MapBase, gaps: dict[str, object], code: str, name: str, n
     if code in base.detailed:
         zoom.add(Shape(_cached(base, ("region", region, code), lambda: ""), "none", "#000", 2.0))
         x, y = rfit(*base.points[code])
-        zoom.add(Text(float(x), float(y) + 3, name, 9, "middle", bold=True, halo=True))
+        zoom.add(Text(float(x), float(y) - 10, name, 9, "middle", bold=True, halo=True))  # above: its colour shows
     zoom.add(Rect(0.5, 0.5, PANEL_W - 1, PANEL_H - 1, "none", "#999", 0.6))
     return eng, zoom
 
