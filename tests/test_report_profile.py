@@ -226,3 +226,12 @@ def test_a_scenario_shows_before_and_after_as_run_scenario(full):
     assert p.scenario.own["share_within_20_miles_after"] == pytest.approx(own["share_within_20_miles_after"])
     html = service.profile_html(p).decode()
     assert 'id="scenario"' in html and "close 100 in Stockport" in html
+
+
+def test_an_authority_without_homes_gets_a_plain_answer(full):
+    p = service.authority_profile(full, "E06000017", 2024)  # Rutland: no homes; DfE suppresses its children
+    assert p.row["places"] == 0 and p.row["children_in_homes"] is None
+    assert p.answer == ("No local places: Rutland had no registered children's home places on 31 March 2024, so "
+                        "all of its children living in children's homes lived outside it (DfE's figure: suppressed "
+                        "by DfE to protect confidentiality (c)).")
+    assert p.headline[0].reading == "No registered children's homes inside Rutland on 31 March 2024."

@@ -89,9 +89,14 @@ def headline_reading(c: Comparison, name: str, region: str, year: int, row: dict
         return "Not shown: the small-number rule hides this figure (5 children or fewer, or a figure that " \
                "would reveal one)."
     if not _is_num(v):
-        note = row.get("demand_note") if c.child_count or c.measure in ("places_per_child", "placed_outside_pct") \
-            else row.get("dfe_note") if c.measure.startswith("placed_over") else row.get("supply_note")
+        demand = c.child_count or c.measure in ("local_bed_gap", "places_per_child", "placed_outside_pct")
+        note = row.get("dfe_note") if c.measure.startswith("placed_over") else \
+            (row.get("supply_note") or row.get("demand_note")) if c.measure in ("places", "local_bed_gap") and \
+            not number(row.get("places")) and row.get("supply_note") else row.get("demand_note") if demand \
+            else row.get("supply_note")
         return f"No figure for {year}: {note}." if note else f"No figure for {year}."
+    if c.measure == "places" and not number(v) and not number(row.get("homes")):
+        return f"No registered children's homes inside {name} on 31 March {year}."
     if c.measure == "places":
         homes, private = row.get("homes"), row.get("private_share")
         text = f"{figure(v, 'places')} registered places in {figure(homes, 'homes')} children's homes inside {name} " \
@@ -127,8 +132,14 @@ def answer(name: str, year: int, headline: list[Comparison], row: dict, latest_g
     if gap.authority == "c":
         return f"The small-number rule hides {name}'s children's figure for {year}, so its local bed gap is not " \
                f"shown; it had {figure(places, 'places')} registered children's home places."
+    if not _is_num(gap.authority) and number(places) == 0 and not number(row.get("homes")):
+        return f"No local places: {name} had no registered children's home places on 31 March {year}, so all of its " \
+               "children living in children's homes lived outside it" + \
+               (f" (DfE's figure: {row['demand_note']})." if row.get("demand_note") else ".")
     if not _is_num(gap.authority):
         reason = row.get("demand_note") or row.get("supply_note") or "a figure is missing"
+        if reason[:1].islower():  # a marker's meaning ("suppressed by DfE ..."): say what it is about
+            reason = f"the number of {name}'s children in children's homes is {reason}"
         text = f"Not measurable for {year}: {reason}, so the local bed gap cannot be worked out"
         text += f" ({name} had {figure(places, 'places')} registered places)." if _is_num(places) else "."
         if latest_gap:
