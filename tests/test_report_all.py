@@ -84,6 +84,22 @@ def test_a_sample_of_pdfs():
 
 
 @pytest.mark.slow
+def test_an_authority_named_with_markup_in_the_data_is_escaped_everywhere():
+    from dataclasses import replace
+
+    full = service.embedded()
+    authorities = full.authorities.copy()
+    evil = '<script>alert("x")</script> & <b>Co</b>'
+    authorities.loc[authorities["code"] == "E08000007", "name"] = evil
+    ds = replace(full, authorities=authorities, key=f"user:names-{full.key}")
+    p = service.authority_profile(ds, "E08000007", 2024)
+    assert p.name == evil and evil in p.answer
+    html = service.profile_html(p).decode()
+    assert "<script>" not in html and "<b>Co" not in html
+    assert service.profile_pdf(p).startswith(b"%PDF-")
+
+
+@pytest.mark.slow
 def test_an_uploaded_boundary_file_with_html_names_is_drawn_safely():
     files = service.UserFiles(boundaries=service.UserFile.from_path(BAD / "b_html_names.geojson"))
     ds = service.open_dataset(files)

@@ -185,5 +185,6 @@ def run_profile(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"profile": run_profile, "reconcile": run_reconcile, "export": run_export, "summary": run_summary, "scenario": run_scenario,
+COMMANDS = {"profile": run_profile, "reconcile": run_reconcile, "export": run_export, "summary": run_summary,
+            "scenario": run_scenario,
             "placements": run_placements, "matrix": run_matrix, "neighbours": run_neighbours}

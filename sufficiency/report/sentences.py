@@ -82,8 +82,9 @@ def gap_phrase(name: str, gap: object, low: object, high: object) -> str:
            f"{figure(hi, 'places')})" if lo != hi else f"{name} had exactly as many local places as children in homes"
 
 
-def headline_reading(c: Comparison, name: str, region: str, year: int, row: dict) -> str:
-    """The sentence under one headline comparison."""
+def headline_reading(c: Comparison, name: str, region: str, year: int, row: dict, places_at: str = "") -> str:
+    """The sentence under one headline comparison (``places_at``: the date of Ofsted's figures, if not 31 March)."""
+    places_at = places_at or f"31 March {year}"
     v = c.authority
     if v == "c":
         return "Not shown: the small-number rule hides this figure (5 children or fewer, or a figure that " \
@@ -96,11 +97,11 @@ def headline_reading(c: Comparison, name: str, region: str, year: int, row: dict
             else row.get("supply_note")
         return f"No figure for {year}: {note}." if note else f"No figure for {year}."
     if c.measure == "places" and not number(v) and not number(row.get("homes")):
-        return f"No registered children's homes inside {name} on 31 March {year}."
+        return f"No registered children's homes inside {name} on {places_at}."
     if c.measure == "places":
         homes, private = row.get("homes"), row.get("private_share")
         text = f"{figure(v, 'places')} registered places in {figure(homes, 'homes')} children's homes inside {name} " \
-               f"on 31 March {year}"
+               f"on {places_at}"
         text += f"; {figure(private, 'share')} of the places are in privately run homes." if _is_num(private) else "."
         return text
     if c.measure == "children_in_homes":
@@ -125,15 +126,21 @@ def headline_reading(c: Comparison, name: str, region: str, year: int, row: dict
     return ""
 
 
-def answer(name: str, year: int, headline: list[Comparison], row: dict, latest_gap: tuple | None) -> str:
-    """The cover's first sentence: has the authority enough local places for its own children in homes?"""
+def answer(name: str, year: int, headline: list[Comparison], row: dict, latest_gap: tuple | None,
+           places_at: str = "") -> str:
+    """The cover's first sentence: has the authority enough local places for its own children in homes?
+
+    ``places_at``: the date of Ofsted's figures when it is not 31 March of ``year`` (30 September 2014).
+    """
+    when = "" if not places_at or places_at == f"31 March {year}" else f" (Ofsted, {places_at})"
     by = {c.measure: c for c in headline}
     places, children, gap = by["places"].authority, by["children_in_homes"].authority, by["local_bed_gap"]
     if gap.authority == "c":
         return f"The small-number rule hides {name}'s children's figure for {year}, so its local bed gap is not " \
                f"shown; it had {figure(places, 'places')} registered children's home places."
     if not _is_num(gap.authority) and number(places) == 0 and not number(row.get("homes")):
-        return f"No local places: {name} had no registered children's home places on 31 March {year}, so all of its " \
+        at = places_at or f"31 March {year}"
+        return f"No local places: {name} had no registered children's home places on {at}, so all of its " \
                "children living in children's homes lived outside it" + \
                (f" (DfE's figure: {row['demand_note']})." if row.get("demand_note") else ".")
     if not _is_num(gap.authority):
@@ -151,7 +158,7 @@ def answer(name: str, year: int, headline: list[Comparison], row: dict, latest_g
     verdict = "No" if lo > 0 else "Yes, in number" if hi < 0 else "About even"
     ppc = by["places_per_child"]
     tail = f" ({figure(ppc.authority, ppc.unit)} places per child)" if _is_num(ppc.authority) else ""
-    return f"{verdict}: {name} had {figure(places, 'places')} registered children's home places for " \
+    return f"{verdict}: {name} had {figure(places, 'places')} registered children's home places{when} for " \
            f"{figure(children, 'children')} of its own children living in children's homes on 31 March {year}{tail}."
 
 
@@ -185,8 +192,11 @@ def comparison(name: str, headline: list[Comparison], neighbours_total: int) -> 
 
 def exchange_reading(ex: Exchange, name: str) -> str:
     """Who lives in the authority's homes, from DfE's net gain."""
+    if number(ex.places) == 0:
+        return f"{name} has no registered children's home places, so no other authority's children live in homes there."
     if not _is_num(ex.net_gain):
-        return f"DfE's net gain for {name} is {'hidden by the small-number rule' if ex.net_gain == 'c' else 'not published'}" \
+        why = "hidden by the small-number rule" if ex.net_gain == "c" else "not published"
+        return f"DfE's net gain for {name} is {why}" \
                " this year, so where its places' children come from is not known."
     g = number(ex.net_gain)
     if g > 0:

@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import shlex
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -57,6 +58,7 @@ from sufficiency.service.views import (
 _KEEP = 3
 _CONTEXTS: OrderedDict[str, _Year] = OrderedDict()
 _TRENDS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_LOCK = threading.RLock()
 _COLUMNS = [c for c, *_ in build.HEADLINE] + [c for c, *_ in build.DISTANCES]
 
 
@@ -84,6 +86,11 @@ class _Disclosed:
 
 
 def _year(ds: Dataset, year: int | None, categories) -> _Year:
+    with _LOCK:  # the app's sessions share these caches: one builder at a time
+        return _year_locked(ds, year, categories)
+
+
+def _year_locked(ds: Dataset, year: int | None, categories) -> _Year:
     key = f"{ds.key}|{check_year(ds, year)}|{','.join(parse_categories(categories))}"
     if key in _CONTEXTS:
         _CONTEXTS.move_to_end(key)
@@ -151,6 +158,11 @@ def _all_years(ds: Dataset, categories: tuple[str, ...], like: pd.DataFrame) -> 
 
 def _disclosed(ds: Dataset, context: _Year, disclosure: str) -> _Disclosed:
     """The year's tables after ``disclosure`` (made once per rule)."""
+    with _LOCK:
+        return _disclosed_locked(ds, context, disclosure)
+
+
+def _disclosed_locked(ds: Dataset, context: _Year, disclosure: str) -> _Disclosed:
     if disclosure not in context.disclosed:
         table = apply_disclosure(context.export, disclosure)
         measures = apply_disclosure(context.view.measures, disclosure)
@@ -258,7 +270,9 @@ def authority_profile(ds: Dataset, code: str, year: int | None = None, *, catego
     bench_rows = bench.benchmarks(numeric, context.regional, context.dfe_rows, neighbours, code,
                                   [c for c in _COLUMNS if c in numeric.columns], region_codes.get(region, ""))
     headline = build.headline(row, bench_rows)
-    headline = [replace(c, reading=say.headline_reading(c, name, region, view.year, row)) for c in headline]
+    as_at = snapshot_note(ds.supply_years, view.year) or f"31 March {view.year}"
+    as_at = as_at.removeprefix("Ofsted's figures are at ").split(",")[0]
+    headline = [replace(c, reading=say.headline_reading(c, name, region, view.year, row, as_at)) for c in headline]
     codes = lineage(ds.authorities, code)
     trends = tables.trends[tables.trends["code"].isin(codes)].sort_values("year", kind="stable")
     trends = trends.reset_index(drop=True)
@@ -283,8 +297,6 @@ def authority_profile(ds: Dataset, code: str, year: int | None = None, *, catego
                                              disclosure)
     members = [names.get(c, c) for c in str(measures_row.get("members") or code).split(";")]
     vintage = str(neighbours["vintage"].iloc[0]) if len(neighbours) else ""
-    as_at = snapshot_note(ds.supply_years, view.year) or f"31 March {view.year}"
-    as_at = as_at.removeprefix("Ofsted's figures are at ").split(",")[0]
     notes = sections.data_notes(name=name, year=view.year, disclosure_rule=RULES[disclosure],
                                 categories=[CATEGORIES[c] for c in view.categories], supply_as_at=as_at,
                                 trends=trends, members=members, neighbours_vintage=vintage, row=row,
@@ -296,7 +308,7 @@ def authority_profile(ds: Dataset, code: str, year: int | None = None, *, catego
     return build.Profile(
         code=code, name=name, region=region, year=view.year, categories=tuple(CATEGORIES[c] for c in view.categories),
         disclosure=disclosure, disclosure_rule=RULES[disclosure], row=row,
-        answer=say.answer(name, view.year, headline, row, _latest_gap(trends, view.year)),
+        answer=say.answer(name, view.year, headline, row, _latest_gap(trends, view.year), as_at),
         comparison=say.comparison(name, headline, len(neighbours)), headline=headline,
         neighbours=build.neighbour_rows(neighbours, table), neighbours_vintage=vintage, map=panels, trends=trends,
         trend_notes=build.trend_notes(trends), exchange=ex, distances=distances, placements=placed,
