@@ -259,36 +259,20 @@ def authority_profile(ds: Dataset, code: str, year: int | None = None, *, catego
     view = context.view
     code = _unit(view, ds, code)
     tables = _disclosed(ds, context, disclosure)
-    table, numeric = tables.table, tables.numeric
     row = {k: build.raw(v) if not isinstance(v, str) or v == "c" else v
-           for k, v in table[table["code"] == code].iloc[0].to_dict().items()}
+           for k, v in tables.table[tables.table["code"] == code].iloc[0].to_dict().items()}
     measures_row = view.measures[view.measures["code"] == code].iloc[0].to_dict()
     name, region = str(measures_row["name"]), str(measures_row["region"])
     names = dict(zip(ds.authorities["code"], ds.authorities["name"], strict=True)) | view.names
     neighbours = dfe_neighbours(ds, code)
-    region_codes = dict(zip(ds.authorities["region"], ds.authorities["region_code"], strict=False))
-    bench_rows = bench.benchmarks(numeric, context.regional, context.dfe_rows, neighbours, code,
-                                  [c for c in _COLUMNS if c in numeric.columns], region_codes.get(region, ""))
-    headline = build.headline(row, bench_rows)
     as_at = snapshot_note(ds.supply_years, view.year) or f"31 March {view.year}"
     as_at = as_at.removeprefix("Ofsted's figures are at ").split(",")[0]
-    headline = [replace(c, reading=say.headline_reading(c, name, region, view.year, row, as_at)) for c in headline]
-    codes = lineage(ds.authorities, code)
-    trends = tables.trends[tables.trends["code"].isin(codes)].sort_values("year", kind="stable")
-    trends = trends.reset_index(drop=True)
-    derived = tables.derived[tables.derived["code"] == code].iloc[0].to_dict()
-    ex = build.exchange(row, derived)
-    ex = replace(ex, reading=say.exchange_reading(ex, name))
-    distances = [replace(c, reading=say.distance_reading(c, name))
-                 for c in build.distance_rows(measures_row, row, bench_rows, disclosure)]
-    panels = None
-    if context.map_base is not None:
-        from sufficiency.report.static_map import map_drawings
-
-        gaps = dict(zip(table["code"], table["local_bed_gap"].map(build.raw), strict=True))
-        ranks = dict(zip(neighbours["neighbour_code"], neighbours["rank"].astype(int), strict=True))
-        panels = map_drawings(context.map_base, gaps, code, name, ranks, region)
-    placed = _placements(ds, placements, code, names, disclosure)
+    bench_rows = _benchmarks(ds, context, tables.numeric, neighbours, code, region)
+    headline = [replace(c, reading=say.headline_reading(c, name, region, view.year, row, as_at))
+                for c in build.headline(row, bench_rows)]
+    trends = tables.trends[tables.trends["code"].isin(lineage(ds.authorities, code))]
+    trends = trends.sort_values("year", kind="stable").reset_index(drop=True)
+    ex = build.exchange(row, tables.derived[tables.derived["code"] == code].iloc[0].to_dict())
     scenario = None
     if changes:
         changes = check_changes(changes)
@@ -297,23 +281,49 @@ def authority_profile(ds: Dataset, code: str, year: int | None = None, *, catego
                                              disclosure)
     members = [names.get(c, c) for c in str(measures_row.get("members") or code).split(";")]
     vintage = str(neighbours["vintage"].iloc[0]) if len(neighbours) else ""
-    notes = sections.data_notes(name=name, year=view.year, disclosure_rule=RULES[disclosure],
-                                categories=[CATEGORIES[c] for c in view.categories], supply_as_at=as_at,
-                                trends=trends, members=members, neighbours_vintage=vintage, row=row,
-                                sources=dict(ds.sources))
-    placements_name = placements.name if isinstance(placements, UserFile) else \
-        placements.file if isinstance(placements, PlacementsReport) else None
-    command = profile_command(code, view.year, view.categories, disclosure, ds.files, placements=placements_name,
-                              changes=changes, out=profile_file_name(name, code, view.year, "pdf"))
     return build.Profile(
         code=code, name=name, region=region, year=view.year, categories=tuple(CATEGORIES[c] for c in view.categories),
         disclosure=disclosure, disclosure_rule=RULES[disclosure], row=row,
         answer=say.answer(name, view.year, headline, row, _latest_gap(trends, view.year), as_at),
         comparison=say.comparison(name, headline, len(neighbours)), headline=headline,
-        neighbours=build.neighbour_rows(neighbours, table), neighbours_vintage=vintage, map=panels, trends=trends,
-        trend_notes=build.trend_notes(trends), exchange=ex, distances=distances, placements=placed,
-        scenario=scenario, notes=notes, sources=[(k.capitalize(), str(v)) for k, v in ds.sources.items()],
-        command=command, members=members)
+        neighbours=build.neighbour_rows(neighbours, tables.table), neighbours_vintage=vintage,
+        map=_map(context, tables.table, neighbours, code, name, region), trends=trends,
+        trend_notes=build.trend_notes(trends), exchange=replace(ex, reading=say.exchange_reading(ex, name)),
+        distances=[replace(c, reading=say.distance_reading(c, name))
+                   for c in build.distance_rows(measures_row, row, bench_rows, disclosure)],
+        placements=_placements(ds, placements, code, names, disclosure), scenario=scenario,
+        notes=sections.data_notes(name=name, year=view.year, disclosure_rule=RULES[disclosure],
+                                  categories=[CATEGORIES[c] for c in view.categories], supply_as_at=as_at,
+                                  trends=trends, members=members, neighbours_vintage=vintage, row=row,
+                                  sources=dict(ds.sources)),
+        sources=[(k.capitalize(), str(v)) for k, v in ds.sources.items()],
+        command=_command(ds, code, name, view, disclosure, placements, changes), members=members)
+
+
+def _benchmarks(ds: Dataset, context: _Year, numeric: pd.DataFrame, neighbours: pd.DataFrame, code: str,
+                region: str) -> pd.DataFrame:
+    """``service.benchmarks`` on the year's tables after the rule (neighbours' averages leave out what it hides)."""
+    region_codes = dict(zip(ds.authorities["region"], ds.authorities["region_code"], strict=False))
+    return bench.benchmarks(numeric, context.regional, context.dfe_rows, neighbours, code,
+                            [c for c in _COLUMNS if c in numeric.columns], region_codes.get(region, ""))
+
+
+def _map(context: _Year, table: pd.DataFrame, neighbours: pd.DataFrame, code: str, name: str, region: str):
+    """(England panel, region panel), or None without shapes."""
+    if context.map_base is None:
+        return None
+    from sufficiency.report.static_map import map_drawings
+
+    gaps = dict(zip(table["code"], table["local_bed_gap"].map(build.raw), strict=True))
+    ranks = dict(zip(neighbours["neighbour_code"], neighbours["rank"].astype(int), strict=True))
+    return map_drawings(context.map_base, gaps, code, name, ranks, region)
+
+
+def _command(ds: Dataset, code: str, name: str, view: YearView, disclosure: str, placements, changes) -> str:
+    placements_name = placements.name if isinstance(placements, UserFile) else \
+        placements.file if isinstance(placements, PlacementsReport) else None
+    return profile_command(code, view.year, view.categories, disclosure, ds.files, placements=placements_name,
+                           changes=changes, out=profile_file_name(name, code, view.year, "pdf"))
 
 
 def _placements(ds: Dataset, placements, code: str, names: dict, disclosure: str):
