@@ -6,7 +6,7 @@ import streamlit as st
 
 from sufficiency import service
 from ui import cached, charts, tables, text
-from ui.panels.profile_download import profile_downloads
+from ui.panels.profile import profile_downloads
 
 TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
                 "local_bed_gap": "Local bed gap"}
