@@ -20,6 +20,7 @@ distance_matrix                     authority-to-authority distances
 dfe_neighbours, benchmarks          DfE's statistical neighbours; England / region / neighbours' average
 shortfall_ees_csv, neighbours_csv   the export in DfE's open-data layout; every authority's DfE neighbours
 find_authority                      an authority by name or ONS code, as at a year
+authority_profile, Profile          one authority's printable profile; profile_html / profile_pdf write it
 csv, apply_disclosure, RULES        CSV bytes with disclosure control
 ==================================  ==========================================================
 """
@@ -30,6 +31,7 @@ from sufficiency.export import RULES, apply_disclosure
 from sufficiency.export import export_csv as csv
 from sufficiency.readers.files import MAX_INPUT_BYTES
 from sufficiency.registry import REGIONS
+from sufficiency.report.profile import Profile
 from sufficiency.service.benchmarks import (
     BENCHMARK_MEASURES,
     VINTAGES,
@@ -53,6 +55,14 @@ from sufficiency.service.outputs import (
     run_scenario,
     scenario_csv,
     shortfall_csv,
+)
+from sufficiency.service.profiles import (
+    authority_profile,
+    profile_command,
+    profile_file_name,
+    profile_html,
+    profile_pdf,
+    profile_slug,
 )
 from sufficiency.service.user_files import boundary_layers
 from sufficiency.service.views import (
@@ -88,5 +98,6 @@ __all__ = [
     "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "measure_notice",
     "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
     "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_for_files", "year_shapes",
-    "year_view", "years",
+    "year_view", "years", "Profile", "authority_profile", "profile_command", "profile_file_name", "profile_html",
+    "profile_pdf", "profile_slug",
 ]

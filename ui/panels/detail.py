@@ -6,6 +6,7 @@ import streamlit as st
 
 from sufficiency import service
 from ui import cached, charts, tables, text
+from ui.panels.profile import profile_downloads
 
 TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
                 "local_bed_gap": "Local bed gap"}
@@ -48,3 +49,4 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
             st.caption("None: a figure this comparison needs is missing for this authority this year.")
     if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
         st.session_state["compare"] = [*st.session_state["compare"], code]
+    profile_downloads(ds, view, code)
