@@ -133,7 +133,8 @@ def name_keys(authorities: pd.DataFrame) -> pd.DataFrame:
     return table.drop_duplicates(["key", "code"]).reset_index(drop=True)
 
 
-def match_names(names: pd.Series, years: pd.Series | int, authorities: pd.DataFrame) -> pd.Series:
+def match_names(names: pd.Series, years: pd.Series | int, authorities: pd.DataFrame, *,
+                any_year: bool = False) -> pd.Series:
     """ONS code for each authority name as at its year (<NA> where no council of that name existed then).
 
     A name shared by an old and a new council ("Dorset": county to 2019, unitary
@@ -146,12 +147,17 @@ def match_names(names: pd.Series, years: pd.Series | int, authorities: pd.DataFr
     names : Series of str, names as published (Ofsted, DfE, a user's file)
     years : Series of int or one int, years as at 31 March
     authorities : the authorities frame (module docstring)
+    any_year : also match a council of that name that did not exist that year (only for a
+        look-up whose caller then says the council did not exist, e.g. a profile asked for
+        "Cumberland" in 2022; never for the rows of a file)
 
     Returns
     -------
     Series of str codes aligned with ``names``, <NA> when unmatched.
     """
     merged = _name_matches(names, years, authorities)
+    if any_year:
+        merged = merged.assign(ok=merged["ok"] | merged["code"].notna())
     best = merged[merged["ok"]].drop_duplicates("pos").set_index("pos")["code"]
     return pd.Series(best.reindex(np.arange(len(names))).to_numpy(), index=names.index, dtype="string")
 

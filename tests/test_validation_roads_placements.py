@@ -142,3 +142,14 @@ def test_cli_lists_set_aside_rows_on_stderr_and_in_the_report(capsys, tmp_path):
         cli.run(["placements", str(V / "placements_faults.csv"), "--as-at", "31-13-2025"])
     assert exit_.value.code == 2
     assert "'31-13-2025' is not a date written yyyy-mm-dd or dd/mm/yyyy" in capsys.readouterr().err
+
+
+def test_repeated_rows_without_a_child_reference_are_counted_and_flagged():
+    text = "origin,destination,start date\n" + "E08000007,E08000006,05/01/2024\n" * 3 + "E08000007,E08000003,\n"
+    report = service.placements_report(service.embedded(False), service.UserFile("p.csv", text.encode()),
+                                       as_at=AS_AT)
+    assert report.child_level["row"].tolist() == [2, 3, 4, 5]  # two children placed together are not one
+    assert report.set_aside[["row", "reason"]].values.tolist() == [
+        [r, "used, flagged: the same as row 2 in every column: counted as its own placement (without a child "
+            "reference column, a repeated row cannot be told from children placed together)"] for r in (3, 4)]
+    assert report.by_authority.set_index("code").loc["E08000007", "placements"] == 4

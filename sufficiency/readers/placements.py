@@ -25,8 +25,12 @@ the file has none). Rows are set aside (never guessed), each with its row number
 reason: a missing origin/destination, a value that is none of postcode/URN/code, a
 responsible authority that is not shaped like a code, a date not understood, a date
 after the collection date (``as_at``, default today) or more than
-:data:`MAX_YEARS_BACK` years before it, an end before the start, and an exact
-duplicate of an earlier row ("the same as row N in every column"). Finding where each
+:data:`MAX_YEARS_BACK` years before it, an end before the start, and, when the file has
+a child reference column, an exact duplicate of an earlier row ("the same as row N in
+every column (an exact duplicate: counted once)"). Without a child reference a repeated
+row may be two children placed together: it is counted and flagged
+(``reconciliation.flags``: "used, flagged: the same as row N in every column: counted as
+its own placement ..."). Finding where each
 end is (postcodes, URNs, codes) is :func:`sufficiency.distances.placements.locate_placements`.
 """
 
@@ -174,28 +178,30 @@ def read_placements(source: Source, *, name: str | None = None,
     out["open_placement"] = pd.array(is_open.to_numpy() if "end_date" in get else [pd.NA] * len(df),
                                      dtype="boolean")
     out["child_ref"] = get["child_ref"].to_numpy() if "child_ref" in get else ""
-    _set_aside_duplicates(df, reason, set_aside)
+    first = _duplicates(df, reason)
+    again = first.notna()
+    same = "the same as row " + first.astype("string") + " in every column"
+    empty = pd.Series("", index=df.index, dtype="string")
+    if "child_ref" in get:  # the same child, the same placement: one placement
+        set_aside(again, "", same + " (an exact duplicate: counted once)", empty)
     keep = reason.eq("").to_numpy()
     recon = Reconciliation(file=file, rows_in=table.rows_in, rows_used=int(keep.sum()),
                            set_aside=stack_set_aside(parts))
+    if "child_ref" not in get:  # siblings placed together look the same: counted, and said
+        recon.flag(set_aside_rows(rows[again], "", same[again] + ": counted as its own placement (without a "
+                                  "child reference column, a repeated row cannot be told from children placed "
+                                  "together)"))
     used = out.loc[keep].reset_index(drop=True)
     used.attrs["columns"] = dict(table.columns_found)
     used.attrs["as_at"] = as_at
     return used, recon
 
 
-def _set_aside_duplicates(df: pd.DataFrame, reason: pd.Series, set_aside) -> None:
-    """Rows the same as an earlier usable row in every cell: counted once, the others set aside."""
+def _duplicates(df: pd.DataFrame, reason: pd.Series) -> pd.Series:
+    """For each usable row the same as an earlier usable row in every cell: that row's number, else <NA>."""
     cells = [c for c in df.columns if c != "source_row"]
     usable = reason.eq("")
     text = df.loc[usable, cells].apply(lambda s: s.str.strip().str.casefold())
     again = text.duplicated(keep="first")
-    if not again.any():
-        return
-    first_row = df.loc[usable, "source_row"].groupby([text[c] for c in cells], sort=False).transform("first")
-    why = pd.Series("", index=df.index, dtype="string")
-    why[again[again].index] = ("the same as row " + first_row[again].astype(str) +
-                               " in every column (an exact duplicate: counted once)")
-    mask = pd.Series(False, index=df.index)
-    mask[again[again].index] = True
-    set_aside(mask, "", why, pd.Series("", index=df.index, dtype="string"))
+    first = df.loc[usable, "source_row"].groupby([text[c] for c in cells], sort=False).transform("first")
+    return first.where(again).reindex(df.index).astype("Int64")

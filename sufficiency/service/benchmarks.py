@@ -32,7 +32,7 @@ def find_authority(ds: Dataset, text: str, year: int | None = None) -> str:
     if given.upper() in codes:
         return given.upper()
     # as at the year (a name two councils held resolves to the one of that year); today's when no year
-    code = match_names(pd.Series([given]), year if year is not None else 9999, ds.authorities).iloc[0]
+    code = match_names(pd.Series([given]), year if year is not None else 9999, ds.authorities, any_year=True).iloc[0]
     if pd.isna(code):
         raise UnknownAuthorityError(f"no English children's services authority is called or coded {given!r}",
                                     column="--authority", value=given)

@@ -75,9 +75,10 @@ def placements_section(ds: service.Dataset, names: dict[str, str]) -> None:
         return
     for note in report.notes:
         st.caption(text.plain(note))
+    flagged = int(report.set_aside["reason"].str.startswith("used, flagged").sum()) if len(report.set_aside) else 0
     if len(report.set_aside):
-        st.warning(text.plain(f"{len(report.set_aside)} row(s) of your file were set aside: each is listed below "
-                              "with its row number and the reason."))
+        st.warning(text.plain(f"{len(report.set_aside) - flagged} row(s) of your file were set aside and {flagged} "
+                              "used but flagged: each is listed below with its row number and the reason."))
     with st.expander("What was read from your file", expanded=bool(len(report.set_aside))):
         st.dataframe(report.summary, hide_index=True)
         if len(report.set_aside):
