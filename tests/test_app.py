@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from sufficiency import service
 from sufficiency.model import measures as model
 from sufficiency.model.shortfall import SHORTFALL_COLUMNS
+from ui.panels.shortfall_tab import SHORTFALL_ORDER
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR = 2024  # latest year with both Ofsted places and DfE children's figures
@@ -40,6 +41,13 @@ def expected_table(ds, year, region=None, categories=None):
 
 @pytest.fixture
 def app():
+    """The app, reusing what earlier tests cached (equal content keys mean equal data)."""
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+
+
+@pytest.fixture
+def fresh_app():
+    """The app with every cache emptied (for tests that count what is computed)."""
     st.cache_data.clear()
     st.cache_resource.clear()
     return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
@@ -67,6 +75,11 @@ def shortfall_frame(at: AppTest) -> pd.DataFrame:
     return frames[0]
 
 
+def shortfall_caption(at: AppTest) -> str:
+    (caption,) = [as_shown(c.value) for c in at.caption if "largest local bed gap first" in as_shown(c.value)]
+    return caption
+
+
 def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     at = app.run()
     assert not at.exception and not at.error
@@ -74,9 +87,12 @@ def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     assert at.selectbox(key="measure").value == "local_bed_gap"
     table = shortfall_frame(at)
     expected = expected_table(ds, YEAR)
-    assert list(table.columns) == [*SHORTFALL_COLUMNS, "disclosure_control"]  # the rule shown too
+    assert list(table.columns) == SHORTFALL_ORDER  # the gap first, the rule shown too; the year is in the caption
+    assert set(SHORTFALL_ORDER) == {*SHORTFALL_COLUMNS, "disclosure_control"} - {"year"}
+    assert shortfall_caption(at).startswith(f"153 authorities, 31 March {YEAR}")
     assert len(table) == len(expected) == 153
     assert table["code"].tolist() == expected["code"].tolist()
+    assert table["local_bed_gap"].dtype == "Float64" and table["net_gain"].dtype == "Float64"  # typed
     assert downloads[f"shortfall_{YEAR}_england.csv"] == service.csv(expected)
     assert at.query_params["year"] == str(YEAR) and at.query_params["measure"] == "local_bed_gap"
 
@@ -89,7 +105,7 @@ def test_region_and_year_filter_the_table_and_the_download(app, ds, downloads):
     at.selectbox(key="year").set_value(2019).run()
     table = shortfall_frame(at)
     expected = expected_table(ds, 2019, "North West")
-    assert set(table["year"]) == {2019}
+    assert "31 March 2019" in shortfall_caption(at)
     assert table["code"].tolist() == expected["code"].tolist()
     assert downloads["shortfall_2019_north_west.csv"] == service.csv(expected)
     assert at.query_params["region"] == "North West" and at.query_params["year"] == "2019"
@@ -116,7 +132,8 @@ def test_link_restores_view_and_reports_bad_values(app):
     assert [w.value for w in at.warning if "E99999999" in w.value]  # the unknown code is named, not dropped silently
 
 
-def test_picking_an_authority_shows_detail_without_recomputing(app, ds, monkeypatch):
+def test_picking_an_authority_shows_detail_without_recomputing(fresh_app, ds, monkeypatch):
+    app = fresh_app
     calls = []
     real = model.authority_measures
 
@@ -169,8 +186,18 @@ def test_past_year_draws_merged_councils(app):
     at = app.run()
     assert not at.exception
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 150
-    assert [w.value for w in at.warning if "E06000058" in w.value]
-    assert at.selectbox(key="authority_pick").value is None
+    # BCP stays selected, greyed with a note naming what drew its area in 2019
+    assert at.selectbox(key="authority_pick").value == "E06000058"
+    assert at.selectbox(key="authority_pick").options[-1] == "Bournemouth, Christchurch and Poole (no figures for 2019)"
+    (note,) = [as_shown(w.value) for w in at.warning if "E06000058" in as_shown(w.value)]
+    assert "has no figures for 31 March 2019" in note
+    assert "In 2019 its area is shown as Dorset, Bournemouth and Poole." in note  # the combined unit of 2019
+    assert '"className": "selected-outline selected-outline-E10000009"' in map_args(at)["script"]
+    at.selectbox(key="year").set_value(2024).run()  # the year it exists: its figures come back
+    assert any(as_shown(s.value) == "Bournemouth, Christchurch and Poole" for s in at.subheader)
+    assert at.query_params["la"] == "E06000058"
+    at.selectbox(key="year").set_value(2019).run()
+    assert at.selectbox(key="authority_pick").value == "E06000058" and not at.exception
 
 
 def test_every_measure_draws(app):
@@ -190,7 +217,7 @@ def test_bad_upload_shows_plain_message(app):
     messages = [as_shown(e.value) for e in at.sidebar.error]
     assert len(messages) == 1 and "providers.csv" in messages[0]
     assert "Traceback" not in messages[0]
-    assert shortfall_frame(at)["year"].iloc[0] == YEAR  # embedded data still shown
+    assert f"31 March {YEAR}" in shortfall_caption(at)  # embedded data still shown
 
 
 def test_bad_boundary_upload_names_file_row_and_column(app):
@@ -223,7 +250,7 @@ def test_compare_table_and_chart_for_access_measure(app):
     assert at.selectbox(key="compare_measure").value == "local_bed_gap"  # access measures are not compared
     (table,) = [t for t in at.table if "Manchester (E08000003)" in t.value.columns]
     assert list(table.value.columns) == ["Manchester (E08000003)", "Liverpool (E08000012)", "Kent (E10000016)"]
-    assert table.value.loc["Registered places (places)"].tolist()[0] == "108"
+    assert table.value.loc["Registered places"].tolist()[0] == "108"
 
 
 def test_regions_table_has_shares_and_quotients(app, ds):

@@ -16,6 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from sufficiency import service
+from ui import classes as uclasses
+
+# measures that all_years does not hold (worked out per year with the distances)
+DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading your files…")
@@ -40,6 +44,27 @@ def year_shapes(view_key: str, _ds: service.Dataset, _view: service.YearView) ->
 def all_years(ds_key: str, categories: tuple[str, ...], _ds: service.Dataset) -> pd.DataFrame:
     """The model for every year (trends in the detail panel)."""
     return service.all_years(_ds, categories)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Working out classes for every year…")
+def fixed_breaks(ds_key: str, measure: str, categories: tuple[str, ...], scheme: str, k: int,
+                 _ds: service.Dataset) -> tuple[uclasses.Breaks | None, str]:
+    """Class bounds of ``measure`` from every year's values (so a colour means the same in each year).
+
+    Returns (breaks, legend note naming the years used); (None, "") when no year has the measure.
+    """
+    if measure in DISTANCE_MEASURES:
+        frames = [year_view(ds_key, y, categories, _ds).measures[["year", measure]] for y in service.years(_ds)]
+        values = pd.concat(frames, ignore_index=True)
+    else:
+        values = all_years(ds_key, categories, _ds)[["year", measure]]
+    present = values[values[measure].notna()]
+    breaks = uclasses.make_breaks(present[measure], scheme, k, diverging=bool(service.MEASURES[measure]["diverging"]),
+                                  column=measure)
+    if breaks is None:
+        return None, ""
+    first, last = int(present["year"].min()), int(present["year"].max())
+    return breaks, (f"same classes for {first}–{last}" if first != last else "")
 
 
 @st.cache_resource(max_entries=16, show_spinner="Running the scenario…")

@@ -21,6 +21,13 @@ def plain(value: object) -> str:
 
 TITLE = "Children's homes sufficiency map — England"
 
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 2rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.85rem; padding: 0 0 0.4rem 0; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+[data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+</style>"""
+
 HOW_TO_READ = """
 **How to read this map.** Each shape is a children's services authority (county,
 unitary, metropolitan district or London borough). The default colour is the

@@ -17,6 +17,7 @@ run_scenario, parse_changes         open or close places
 placements_report, road_graph       a user's placements list measured
 distance_matrix                     authority-to-authority distances
 csv, apply_disclosure, RULES        CSV bytes with disclosure control
+formats, format_value, header       how every figure and column heading is written on screen
 ==================================  ==========================================================
 """
 
@@ -24,6 +25,8 @@ from sufficiency.dataset import Dataset
 from sufficiency.errors import InputError, Problem, SufficiencyError
 from sufficiency.export import RULES, apply_disclosure
 from sufficiency.export import export_csv as csv
+from sufficiency.model import formats
+from sufficiency.model.formats import format_value, header
 from sufficiency.readers.files import MAX_INPUT_BYTES
 from sufficiency.registry import REGIONS
 from sufficiency.service.datasets import NET_GAIN_ALONE, UserFile, UserFiles, embedded, open_dataset
@@ -66,7 +69,8 @@ __all__ = [
     "CATEGORIES", "CATEGORIES_DEFAULT", "COMPARE_MEASURES", "Dataset", "MAX_INPUT_BYTES", "MEASURES", "NET_GAIN_ALONE",
     "REGIONS", "RULES", "InputError", "PlacementsReport", "Problem", "ScenarioResult", "SufficiencyError", "UserFile",
     "UserFiles", "YearView", "all_years", "apply_disclosure", "authority_detail", "check_changes", "check_region",
-    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "measure_notice",
+    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "format_value",
+    "formats", "header", "measure_notice",
     "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
     "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_shapes", "year_view",
     "years",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from sufficiency import service
 from ui import cached, charts, tables, text
+from ui.panels import session
 
 TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
                 "local_bed_gap": "Local bed gap"}
@@ -13,15 +14,25 @@ TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in home
 
 def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
     """Search box and the chosen authority's figures, rank, trend and neighbours."""
-    code = st.selectbox("Find an authority", list(names), key="authority_pick", index=None,
-                        format_func=names.get, placeholder="Type a name or click the map")
+    known = session.all_names(ds)
+    options = session.picker_options(names, [st.session_state.get("authority_pick")])
+    code = st.selectbox("Find an authority", options, key="authority_pick", index=None,
+                        format_func=session.picker_label(names, known, view.year),
+                        placeholder="Type a name or click the map", filter_mode="contains")
     if not code:
         st.info("Click an authority on the map, or type its name above, to see its figures.")
+        return
+    if code not in names:
+        st.subheader(text.plain(known.get(code, code)))
+        st.warning(text.plain(session.absent_note(ds, view, code)))
         return
     detail = service.authority_detail(ds, view, cached.all_years(ds.key, view.categories, ds), code)
     row = detail["measures"].iloc[0]
     st.subheader(text.plain(names[code]))
     st.caption(text.plain(f"{row['region']} · {code} · 31 March {opts['year']}"))
+    meaning = service.formats.sign_meaning("local_bed_gap", row["local_bed_gap"])
+    if meaning:
+        st.markdown(f"**{text.plain(meaning[:1].upper() + meaning[1:])}** (local bed gap)")
     for note in (row["demand_note"], row["supply_note"]):
         if note:
             st.warning(text.plain(note))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sufficiency import service
-from ui import text
+from ui import tables, text
 
 DISCLOSURE = {"none": "As published", "suppress": "Suppress child counts of 1 to 5",
               "round5": "Round to nearest 5", "round10": "Round to nearest 10"}
@@ -21,9 +21,11 @@ def shortfall_tab(ds: service.Dataset, view: service.YearView, opts: dict) -> No
     region = st.selectbox("Region", ["England", *service.REGIONS], key="region")
     disclosure = st.selectbox("Small numbers", list(DISCLOSURE), format_func=DISCLOSURE.get, key="disclosure")
     table = service.shortfall_table(view, region)
+    st.caption(text.plain(f"{len(table)} authorities, 31 March {view.year}, largest local bed gap first "
+                          "(a positive gap: fewer local places than children). Select a column heading to sort. "
+                          f"Small numbers: {service.RULES[disclosure]}."))
     # the table on screen follows the same small-number rule as the download
-    st.dataframe(service.apply_disclosure(table, disclosure), hide_index=True, width="stretch",
-                 column_order=SHORTFALL_ORDER)
+    tables.show(service.apply_disclosure(table, disclosure), SHORTFALL_ORDER, key="shortfall_table", height=460)
     name = f"shortfall_{opts['year']}_{'england' if region == 'England' else region.lower().replace(' ', '_')}.csv"
     st.download_button("Download CSV", service.shortfall_csv(view, region, disclosure), file_name=name,
                        mime="text/csv", key="download", on_click="ignore")
