@@ -17,6 +17,9 @@ regions.geojson            the nine regions, EPSG:4326, [region]
 authority_points.csv       representative point per authority, BNG metres
 reconciliation.csv         rows read / used / set aside, per raw file and reason
 provider_authorities.csv   Ofsted URN -> authority code, category, last year registered
+supply_years.csv           per supply year: the Ofsted snapshot date and file (2014: 30 September)
+dfe_indicators.csv         DfE's series per authority/region/England and year (scripts/build_dfe_series.py)
+dfe_neighbours.csv         DfE's statistical neighbours, May 2025 and April 2021 (same script)
 =========================  ======================================================
 """
 
@@ -42,6 +45,7 @@ _DTYPES = {
     "demand": {"year": "int64", "code": "string", "placed_outside": "Int64", "placed_outside_marker": "string",
                "placed_outside_pct": "Float64", "placed_outside_pct_marker": "string", "net_gain": "Int64",
                "net_gain_marker": "string"},
+    "dfe_indicators": {"code": "string", "level": "string", "name": "string", "year": "int64"},
 }
 
 
@@ -60,6 +64,9 @@ class Dataset:
     reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)  # user files: [file, row, column, reason, value]
     providers: pd.DataFrame | None = None
+    dfe_indicators: pd.DataFrame | None = None
+    dfe_neighbours: pd.DataFrame | None = None
+    supply_years: pd.DataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
     key: str = "embedded"
     notices: tuple[str, ...] = ()
@@ -73,6 +80,10 @@ def _csv(path: Path, kind: str | None = None) -> pd.DataFrame:
         if dt == "string" and col in frame:
             frame[col] = frame[col].fillna("")
     return frame
+
+
+def _optional(path: Path, kind: str | None = None) -> pd.DataFrame | None:
+    return _csv(path, kind) if path.exists() else None
 
 
 def load_embedded(data_dir: Path | None = None, *, geometry: bool = True) -> Dataset:
@@ -98,9 +109,14 @@ def load_embedded(data_dir: Path | None = None, *, geometry: bool = True) -> Dat
         regions=regions,
         points=points,
         reconciliation=_csv(d / "reconciliation.csv"),
-        providers=_csv(d / "provider_authorities.csv") if (d / "provider_authorities.csv").exists() else None,
+        providers=_optional(d / "provider_authorities.csv"),
+        dfe_indicators=_optional(d / "dfe_indicators.csv", "dfe_indicators"),
+        dfe_neighbours=_optional(d / "dfe_neighbours.csv"),
+        supply_years=_optional(d / "supply_years.csv"),
         sources={"supply": "Ofsted providers (embedded)", "demand": "DfE FOI 2024-0040813 (embedded)",
-                 "boundaries": "derived from the ONS Postcode Directory (embedded)"},
+                 "benchmarks": "DfE LAIT (April 2026 snapshot), Explore Education Statistics 2022-2025 releases, "
+                               "DfE statistical neighbours (May 2025)",
+                 "boundaries": "ONS Counties and Unitary Authorities, December 2024, ultra generalised (embedded)"},
         key="embedded:" + content_key(d) + ("" if geometry else ":no-geometry"),
     )
 

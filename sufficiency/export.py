@@ -34,7 +34,7 @@ RULES = {
 }
 CHILD_COUNTS = ["children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside", "net_gain",
                 "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high", "children", "allocated", "placements",
-                "with_distance", "over_20_miles", "outside_la", "within_20_miles", "unplaced"]
+                "with_distance", "over_20_miles", "outside_la", "within_20_miles", "unplaced", "children_looked_after"]
 CHILD_DERIVED = ["placed_outside_pct", "places_per_child", "share_within_20_miles", "share_over_20_miles",
                  "share_outside_la", "median_distance_km", "median_distance_miles"]
 #: Counts whose smallness makes every child figure in the row disclosive.
@@ -107,12 +107,18 @@ def _cell(value: object) -> object:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def export_csv(table: pd.DataFrame, disclosure: str = "none") -> bytes:
+def export_csv(table: pd.DataFrame, disclosure: str = "none", finish=None) -> bytes:
     """The table as UTF-8 CSV bytes (same bytes from the app and the CLI).
 
     Numbers are written without thousands separators; missing values as empty cells.
+    ``finish`` (a function table -> table) runs after disclosure control, before writing
+    (e.g. :func:`sufficiency.model.ees_layout.mark_missing`).
     """
     out = apply_disclosure(table, disclosure)
+    if finish is not None:
+        control = out.pop("disclosure_control")
+        out = finish(out)
+        out["disclosure_control"] = control
     for col in out.columns:
         if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
             out[col] = out[col].map(_cell)

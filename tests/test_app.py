@@ -87,8 +87,9 @@ def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     assert at.selectbox(key="measure").value == "local_bed_gap"
     table = shortfall_frame(at)
     expected = expected_table(ds, YEAR)
-    assert list(table.columns) == SHORTFALL_ORDER  # the gap first, the rule shown too; the year is in the caption
-    assert set(SHORTFALL_ORDER) == {*SHORTFALL_COLUMNS, "disclosure_control"} - {"year"}
+    # the gap first, the rule shown too, every other column after; the year is in the caption
+    assert list(table.columns)[:len(SHORTFALL_ORDER)] == SHORTFALL_ORDER
+    assert set(table.columns) == {*SHORTFALL_COLUMNS, "disclosure_control"} - {"year"}
     assert shortfall_caption(at).startswith(f"153 authorities, 31 March {YEAR}")
     assert len(table) == len(expected) == 153
     assert table["code"].tolist() == expected["code"].tolist()
@@ -276,3 +277,12 @@ def test_categories_change_the_places_counted(app, ds, downloads, tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == downloads[f"shortfall_{YEAR}_england.csv"]  # the caption's command, same bytes
+
+
+def test_net_gain_alone_is_refused_with_the_clis_sentence(app):
+    at = app.run()
+    at.file_uploader(key="up_net").upload("net.csv", b"time_period\n2024\n", "text/csv")
+    at.run()
+    assert not at.exception
+    (message,) = [as_shown(e.value) for e in at.sidebar.error]
+    assert message == f"file 'net.csv': {service.NET_GAIN_ALONE}"

@@ -14,14 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_rebuild_reproduces_the_committed_tables(tmp_path):
     build(RAW, tmp_path)
     for name in ("authorities.csv", "supply.csv", "demand.csv", "demand_totals.csv", "reconciliation.csv",
-                 "provider_authorities.csv"):
+                 "provider_authorities.csv", "supply_years.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
 
 
 def test_every_raw_row_is_used_or_set_aside():
     recon = pd.read_csv(ROOT / "data" / "reconciliation.csv")
     files = set(recon["file"])
-    assert len(files) == 10  # 8 Ofsted years + 2 DfE children's-homes tables
+    assert len(files) == 11  # 8 Ofsted 31 March files + Ofsted 30 September 2014 + 2 DfE children's-homes tables
     for name, rows in recon.groupby("file"):
         read = rows.loc[rows["what"] == "rows read", "rows"].item()
         used = rows.loc[rows["what"] == "rows used", "rows"].item()

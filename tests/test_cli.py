@@ -107,3 +107,15 @@ def test_a_file_with_no_usable_row_is_refused_with_its_reasons():
     assert proc.stderr.strip() == (
         "error: file 'html_names.csv': nothing in this file could be used: every row was set aside "
         "(local authority not an English children's services authority (1 rows))")
+
+
+def test_net_gain_without_the_placed_outside_table_is_refused_like_the_app(tmp_path):
+    """One rule for both: the CLI exits 2 with the sentence the app shows (service.NET_GAIN_ALONE)."""
+    net = tmp_path / "net.csv"
+    net.write_text("time_period\n2024\n")
+    proc = _run(["export", "--net-gain", str(net)])
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"error: file 'net.csv': {service.NET_GAIN_ALONE}"
+    with pytest.raises(sufficiency.errors.InputError) as info:
+        service.open_dataset(service.UserFiles(net_gain=service.UserFile("net.csv", net.read_bytes())))
+    assert str(info.value) == f"file 'net.csv': {service.NET_GAIN_ALONE}"

@@ -5,10 +5,11 @@ import pytest
 
 from sufficiency.errors import UnknownAuthorityError
 from sufficiency.model.compare import (
+    TREND_MEASURES,
     authority_detail,
     compare_authorities,
     ranks,
-    statistical_neighbours,
+    similar_authorities,
     trend,
 )
 from sufficiency.model.measures import measures_all_years
@@ -46,16 +47,16 @@ def test_neighbours_hand_built():
         "placed_outside_pct": [50.0, 50.0, 80.0, 55.0], "private_share": [0.5, 0.5, 0.9, 0.6],
         "net_gain": [0.0, 0.0, -20.0, 5.0],
     })
-    n = statistical_neighbours(m, "A", n=2)
+    n = similar_authorities(m, "A", n=2)
     assert n["code"].tolist() == ["B", "D"] and n["distance"].iloc[0] < n["distance"].iloc[1]
 
 
 def test_neighbours_real_exclude_self_and_suppressed(m2024):
-    n = statistical_neighbours(m2024, "E08000003", n=5)
+    n = similar_authorities(m2024, "E08000003", n=5)
     assert len(n) == 5 and "E08000003" not in n["code"].tolist()
     supp = set(m2024.loc[m2024["children_in_homes"].isna(), "code"])
     assert not supp & set(n["code"])
-    assert statistical_neighbours(m2024, next(iter(supp))).empty
+    assert similar_authorities(m2024, next(iter(supp))).empty
 
 
 def test_trend_follows_predecessors(ds):
@@ -70,4 +71,13 @@ def test_detail(ds, m2024):
     d = authority_detail(m2024, measures_all_years(ds), ds.authorities, "E08000003")
     assert d["measures"]["name"].item() == "Manchester"
     assert 1 <= d["ranks"]["rank_region"] <= d["ranks"]["of_region"]
-    assert set(d["trend"]["measure"]) == {"places", "children_in_homes", "local_bed_gap", "placed_outside_pct"}
+    assert set(d["trend"]["measure"]) == set(TREND_MEASURES)
+    trend = d["trend"].set_index(["measure", "year"])["value"]
+    # DfE's own series follow the authority over the years too (LAIT LACDistance, Manchester)
+    assert trend.loc[("placed_over_20_miles_outside_pct", 2016)] == pytest.approx(
+        m_years(ds).query("code == 'E08000003' and year == 2016")["placed_over_20_miles_outside_pct"].item())
+    assert d["similar"]["code"].tolist()[:1] != ["E08000003"]  # our own measure never lists the authority itself
+
+
+def m_years(ds):
+    return measures_all_years(ds)

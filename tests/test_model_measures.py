@@ -42,8 +42,11 @@ def test_2025_without_short_break_homes(ds):
 def test_2025_has_no_demand_and_says_so(ds):
     m = authority_measures(ds, 2025)
     assert m["children_in_homes"].isna().all()
-    assert (m["demand_note"] == "DfE figures for 2025 are not in the data loaded").all()
+    assert (m["demand_note"] == "DfE has not published children in children's homes by authority for 2025").all()
     assert m["local_bed_gap"].isna().all()
+    # but every DfE figure of 2025 that exists is there: Stockport's looked-after children (EES 2025 release)
+    stockport = m.set_index("code").loc["E08000007"]
+    assert stockport["children_looked_after"] == 485 and stockport["places"] > 0
 
 
 def test_one_row_per_authority_2024(m2024):

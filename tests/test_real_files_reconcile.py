@@ -23,6 +23,7 @@ RECONCILIATION = Path(__file__).resolve().parent.parent / "data" / "reconciliati
 FILES = {
     **{f"ofsted-providers/provider_at_march_{y}.csv": (read_ofsted_providers, "URN")
        for y in (2015, 2019, 2020, 2021, 2022, 2023, 2024, 2025)},
+    "ofsted-providers-extra/providers_at_sept_14.csv": (read_ofsted_providers, "URN"),
     "dfe-cla-childrens-homes/placed_outside_la_childrens_homes_2014_2024.csv": (read_placed_outside, "time_period"),
     "dfe-cla-childrens-homes/net_gain_childrens_homes_2014_2024.csv": (read_net_gain, "time_period"),
 }
@@ -50,7 +51,6 @@ DFE_SERIES = {
     "dfe-ees-cla/release_2024/la_cla_on_31_march_la_of_placement_netgain.csv",
     "dfe-ees-cla/release_2025/cla_number_and_rate_per_10k_children.csv",
     "dfe-ees-cla/release_2025/la_cla_during_year_new_placements.csv",
-    "ofsted-providers-extra/providers_at_sept_14.csv",
 }
 
 
@@ -109,8 +109,13 @@ def test_committed_reconciliation_balances_per_file():
     for file, rows in table.groupby("file"):
         got = dict(zip(rows["what"], rows["rows"], strict=True))
         aside = sum(n for what, n in got.items() if what.startswith("set aside: "))
-        assert set(got) - {"rows read", "rows used"} == {w for w in got if w.startswith("set aside: ")}, file
+        assert set(got) - {"rows read", "rows used"} == {w for w in got if w.startswith(("set aside: ",
+                                                                                      "used, flagged: "))}, file
         assert got["rows read"] == got["rows used"] + aside, file
+    # the one home whose authority and region columns disagree (SC475703, 2025): used, flagged, authority followed
+    flags = table[table["what"].str.startswith("used, flagged: ")]
+    assert flags["file"].tolist() == ["provider_at_march_2025.csv"] and flags["rows"].tolist() == [1]
+    assert "Lancashire" in flags["what"].iloc[0] and "the Local authority column was followed" in flags["what"].iloc[0]
     assert set(table["file"]) == {Path(rel).name for rel in FILES}  # every raw file the model reads
 
 

@@ -155,3 +155,29 @@ def map_table(measures: pd.DataFrame, measure: str, class_labels: list[str], cla
                         measure: measures[measure].astype("Float64").to_numpy(),
                         "map_class": pd.array(label_of, dtype="string")})
     return out.sort_values([measure, "name"], ascending=[False, True], na_position="last", ignore_index=True)
+
+
+def dfe_neighbours_table(neighbours: pd.DataFrame) -> pd.DataFrame:
+    """DfE's statistical neighbours with readable headings."""
+    return pd.DataFrame({
+        "Rank": service.formats.format_series("rank", neighbours["rank"]),
+        "Authority": neighbours["neighbour_name"].astype(str).to_numpy(),
+        "Closeness (DfE)": neighbours["closeness"].astype(str).to_numpy(),
+    })
+
+
+def benchmark_table(table: pd.DataFrame, measures_meta: dict[str, dict] | None = None) -> pd.DataFrame:
+    """``service.benchmarks`` turned sideways: one row per measure, one column per benchmark.
+
+    The neighbours' average says how many of the ten neighbours have the figure ("8 of 10").
+    """
+    columns = [c for c in table.columns if c not in ("benchmark", "name", "authorities")]
+    heads = ["This authority" if b == "authority" else n for b, n in zip(table["benchmark"], table["name"],
+                                                                          strict=True)]
+    body = {h: [service.format_value(c, table[c].iloc[i]) for c in columns] for i, h in enumerate(heads)}
+    out = pd.DataFrame({"Measure": [service.header(c) for c in columns], **body})
+    counts = "; ".join(table.get("authorities", pd.Series(dtype=str)).fillna("").astype(str))
+    of = dict(part.split(": ", 1) for part in counts.replace(";", ",").split(", ") if ": " in part)
+    if of:
+        out["Neighbours with the figure"] = [of.get(c, "") for c in columns]
+    return out

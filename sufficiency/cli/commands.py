@@ -57,7 +57,10 @@ def run_export(args: argparse.Namespace) -> int:
     ds = dataset(args)
     _report(args, ds.reconciliation)
     view = service.year_view(ds, args.year, args.categories, distances=False)
-    data = service.shortfall_csv(view, args.region, args.disclosure)
+    if args.layout == "ees":
+        data = service.shortfall_ees_csv(ds, view, args.region, args.disclosure)
+    else:
+        data = service.shortfall_csv(view, args.region, args.disclosure)
     write(data, args.out)
     if args.out:
         rows = data.count(b"\n") - 1
@@ -106,6 +109,13 @@ def run_placements(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_neighbours(args: argparse.Namespace) -> int:
+    ds = service.embedded(geometry=False)
+    codes = [service.find_authority(ds, a) for a in args.authority] or None
+    write(service.neighbours_csv(ds, codes, args.vintage), args.out)
+    return 0
+
+
 def run_matrix(args: argparse.Namespace) -> int:
     ds = dataset(args)
     write(service.csv(service.distance_matrix(ds)), args.out)
@@ -113,4 +123,4 @@ def run_matrix(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"reconcile": run_reconcile, "export": run_export, "summary": run_summary, "scenario": run_scenario,
-            "placements": run_placements, "matrix": run_matrix}
+            "placements": run_placements, "matrix": run_matrix, "neighbours": run_neighbours}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sufficiency.service import CATEGORIES, CATEGORIES_DEFAULT, RULES
+from sufficiency.service import CATEGORIES, CATEGORIES_DEFAULT, RULES, VINTAGES
 
 DATA_COMMANDS = (("export", "write the shortfall table as CSV"),
                  ("summary", "print the regional concentration table"),
@@ -36,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("--out", type=Path, help="output CSV (default: standard output)")
             c.add_argument("--disclosure", choices=list(RULES), default="none",
                            help="small-number control: none, suppress (1-5), round5, round10")
+            c.add_argument("--layout", choices=["default", "ees"], default="default",
+                           help="ees: DfE's open-data tidy layout with England and region rows")
     pl = sub.add_parser("placements", help="distances for your own placements list")
     pl.add_argument("file", type=Path, help="CSV or XLSX: origin, destination[, placement type, start, end]")
     pl.add_argument("--roads", type=Path, help="road graph (.graphml or OSM XML) for road distances")
@@ -45,6 +47,11 @@ def parser() -> argparse.ArgumentParser:
     pl.add_argument("--report", type=Path, help="write every set-aside row (row, column, reason) as CSV")
     pl.add_argument("--disclosure", choices=list(RULES), default="suppress",
                     help="small-number control for the files written (default: suppress)")
+    n = sub.add_parser("neighbours", help="DfE's statistical neighbours of every (or the given) authority")
+    n.add_argument("--authority", action="append", default=[], metavar="NAME_OR_CODE",
+                   help="an authority by name or ONS code (repeat for several; default: all 153)")
+    n.add_argument("--vintage", choices=list(VINTAGES), default=VINTAGES[0], help="DfE's groups (default: May 2025)")
+    n.add_argument("--out", type=Path, help="output CSV (default: standard output)")
     m = sub.add_parser("matrix", help="authority-to-authority straight-line distances (long CSV)")
     m.add_argument("--out", type=Path, help="output CSV (default: standard output)")
     s = sub.add_parser("scenario", help="open or close places and see what changes")

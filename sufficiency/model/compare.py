@@ -1,7 +1,8 @@
-"""Comparing authorities: side by side, ranks, trends and nearest statistical neighbours.
+"""Comparing authorities: side by side, ranks, trends, and our own "similar authorities".
 
-Statistical neighbours (our method, documented because DfE's own model uses
-socio-economic indicators we do not hold): for the chosen year, each authority is
+DfE's statistical neighbours (:mod:`sufficiency.model.benchmarks`) are the default
+everywhere similar authorities appear. Our own similarity measure is a second option,
+named as such: "authorities in a similar children's-homes position". For the chosen year, each authority is
 described by five measures of its children's-homes position —
 log(1 + children_in_homes), log(1 + places), placed_outside_pct, private_share and
 net_gain per child in homes — each standardised to mean 0 and standard deviation 1
@@ -19,7 +20,8 @@ from sufficiency.registry import lineage
 
 COMPARE_MEASURES = [
     "homes", "places", "children_in_homes", "placed_outside", "placed_outside_pct", "net_gain",
-    "local_bed_gap", "places_per_child", "private_share",
+    "local_bed_gap", "places_per_child", "private_share", "placed_over_20_miles_outside_pct",
+    "new_placements_outside_over_20_miles_pct", "children_looked_after", "cla_rate_per_10k", "missing_from_care_pct",
 ]
 
 
@@ -55,7 +57,7 @@ def _features(measures: pd.DataFrame) -> pd.DataFrame:
     return f.dropna()
 
 
-def statistical_neighbours(measures: pd.DataFrame, code: str, n: int = 5) -> pd.DataFrame:
+def similar_authorities(measures: pd.DataFrame, code: str, n: int = 5) -> pd.DataFrame:
     """The ``n`` authorities most like ``code`` in ``measures``' year (module docstring).
 
     Returns DataFrame [code, name, region, distance] nearest first (empty when the
@@ -101,7 +103,8 @@ def authority_detail(measures: pd.DataFrame, all_years: pd.DataFrame, authoritie
     """Everything the detail panel shows for one authority in the year of ``measures``.
 
     Returns dict with keys ``measures`` (one-row DataFrame), ``ranks`` (dict),
-    ``trend`` (DataFrame [year, code, name, measure, value]) and ``neighbours``.
+    ``trend`` (DataFrame [year, code, name, measure, value]) and ``similar`` (our own
+    similar authorities; DfE's neighbours come from :mod:`sufficiency.model.benchmarks`).
     """
     row = measures[measures["code"] == code]
     if row.empty:
@@ -110,9 +113,14 @@ def authority_detail(measures: pd.DataFrame, all_years: pd.DataFrame, authoritie
         raise UnknownAuthorityError(f"No authority with code {code} in {int(measures['year'].iloc[0])}")
     rk = ranks(measures).set_index("code").loc[code].to_dict()
     trends = pd.concat(
-        [trend(all_years, authorities, code, m).assign(measure=m)
-         for m in ("places", "children_in_homes", "local_bed_gap", "placed_outside_pct")],
+        [trend(all_years, authorities, code, m).assign(measure=m) for m in TREND_MEASURES if m in all_years],
         ignore_index=True,
     )
     return {"measures": row.reset_index(drop=True), "ranks": rk, "trend": trends,
-            "neighbours": statistical_neighbours(measures, code, n_neighbours)}
+            "similar": similar_authorities(measures, code, n_neighbours)}
+
+
+#: Measures the detail panel and the profile follow over the years.
+TREND_MEASURES = ("places", "children_in_homes", "local_bed_gap", "placed_outside_pct", "net_gain",
+                  "places_private", "places_local_authority", "places_voluntary", "placed_over_20_miles_outside_pct",
+                  "missing_from_care_pct", "children_looked_after")

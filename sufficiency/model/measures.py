@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.dataset import Dataset
+from sufficiency.model.benchmarks import DFE_COLUMNS, with_dfe
 from sufficiency.model.demand import children_in_homes
 from sufficiency.model.units import display_units
 from sufficiency.readers.markers import marker_meaning
@@ -68,6 +69,18 @@ MEASURES: dict[str, dict] = {
                      "unit": "places per child", "diverging": False, "distance_method": "straight line"},
     "optimal_share_within_20_miles": {"label": "Best achievable share within 20 miles (optimal allocation, straight line)",
                                       "unit": "share", "diverging": False, "distance_method": "straight line"},
+    "placed_over_20_miles_outside_pct": {"label": "Looked-after children placed over 20 miles away and outside the "
+                                                  "authority (DfE)", "unit": "%", "diverging": False, "source": "DfE"},
+    "new_placements_outside_over_20_miles_pct": {"label": "New placements outside the authority and over 20 miles "
+                                                          "(DfE)", "unit": "%", "diverging": False, "source": "DfE"},
+    "children_looked_after": {"label": "Children looked after (DfE)", "unit": "children", "diverging": False,
+                              "source": "DfE"},
+    "cla_rate_per_10k": {"label": "Children looked after per 10,000 children (DfE)", "unit": "per 10,000",
+                         "diverging": False, "source": "DfE"},
+    "missing_from_care_pct": {"label": "Looked-after children who went missing in the year (DfE)", "unit": "%",
+                              "diverging": False, "source": "DfE"},
+    "away_from_placement_pct": {"label": "Looked-after children away from placement without authorisation (DfE)",
+                                "unit": "%", "diverging": False, "source": "DfE"},
 }
 COUNT_COLUMNS = ["homes", "homes_no_places", "places", *SECTORS.values(), "placed_outside",
                  "children_in_homes", "children_in_homes_low", "children_in_homes_high", "net_gain"]
@@ -134,8 +147,11 @@ def authority_measures(ds: Dataset, year: int, categories=CATEGORIES_DEFAULT,
     _derive(out)
     demand_years = set(ds.demand["year"].unique())
     if year not in demand_years:
-        out["demand_note"] = f"DfE figures for {year} are not in the data loaded"
-    out["supply_note"] = _supply_note(out, has_supply_year, places_published, year)
+        out["demand_note"] = (f"DfE has not published children in children's homes by authority for {year}"
+                              if year > max(demand_years, default=year) else
+                              f"DfE figures for {year} are not in the data loaded")
+    out["supply_note"] = _supply_note(out, has_supply_year, places_published, year, ds.supply_years)
+    out = with_dfe(out, ds.dfe_indicators)
     return out[MEASURE_COLUMNS].sort_values("code", ignore_index=True)
 
 
@@ -143,7 +159,7 @@ MEASURE_COLUMNS = [
     "year", "code", "name", "region", "homes", "places", *SECTORS.values(), "private_share", "homes_no_places",
     "children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside",
     "placed_outside_pct", "net_gain", "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high",
-    "places_per_child", "demand_note", "supply_note", "members", "geometry_codes",
+    "places_per_child", "demand_note", "supply_note", "members", "geometry_codes", *DFE_COLUMNS,
 ]
 
 
@@ -188,15 +204,25 @@ def _derive(out: pd.DataFrame) -> None:
     out["demand_note"] = out["demand_note"].fillna("").astype("string")
 
 
-def _supply_note(out: pd.DataFrame, has_year: bool, published: bool, year: int) -> pd.Series:
+def _supply_note(out: pd.DataFrame, has_year: bool, published: bool, year: int,
+                 supply_years: pd.DataFrame | None) -> pd.Series:
     if not has_year:
         return pd.Series(f"Ofsted figures for {year} are not in the data loaded", index=out.index, dtype="string")
     if not published:
         return pd.Series(f"Ofsted did not publish places in {year}", index=out.index, dtype="string")
     partial = out["homes_no_places"].fillna(0) > 0
-    note = pd.Series("", index=out.index, dtype="string")
-    note[partial] = out.loc[partial, "homes_no_places"].astype(str) + " home(s) without published places"
+    note = pd.Series(snapshot_note(supply_years, year), index=out.index, dtype="string")
+    without = out.loc[partial, "homes_no_places"].astype(str) + " home(s) without published places"
+    note[partial] = (note[partial] + "; " + without).str.lstrip("; ")
     return note
+
+
+def snapshot_note(supply_years: pd.DataFrame | None, year: int) -> str:
+    """"" for a 31 March snapshot; else what date Ofsted's figures are at (2014: 30 September)."""
+    if supply_years is None or year not in set(supply_years["year"]):
+        return ""
+    as_at = str(supply_years.loc[supply_years["year"] == year, "as_at"].iloc[0])
+    return "" if as_at.startswith("31 March") else f"Ofsted's figures are at {as_at}, not 31 March {year}"
 
 
 def years_available(ds: Dataset) -> list[int]:

@@ -6,7 +6,10 @@ two give identical files for the same filters. Columns (see :mod:`sufficiency.mo
 rank, year, code, name, region, homes, places, children_in_homes,
 children_in_homes_low, children_in_homes_high, placed_outside, placed_outside_pct,
 net_gain, local_bed_gap, local_bed_gap_low, local_bed_gap_high, places_per_child,
-private_share, demand_note, supply_note. ``rank`` 1 = largest shortfall; authorities
+private_share, demand_note, supply_note, then DfE's own figures for the year
+(:mod:`sufficiency.model.benchmarks`: placed_over_20_miles_outside_pct,
+children_looked_after, cla_rate_per_10k, missing_from_care_pct, away_from_placement_pct,
+new_placements_outside_over_20_miles_pct, dfe_note, dfe_source). ``rank`` 1 = largest shortfall; authorities
 without a gap (demand suppressed or not published) come last, unranked.
 """
 
@@ -15,12 +18,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency.errors import BadValueError
+from sufficiency.model.benchmarks import DFE_COLUMNS
 from sufficiency.registry import REGIONS
 
 SHORTFALL_COLUMNS = [
     "rank", "year", "code", "name", "region", "homes", "places", "children_in_homes", "children_in_homes_low",
     "children_in_homes_high", "placed_outside", "placed_outside_pct", "net_gain", "local_bed_gap",
     "local_bed_gap_low", "local_bed_gap_high", "places_per_child", "private_share", "demand_note", "supply_note",
+    *DFE_COLUMNS,
 ]
 
 

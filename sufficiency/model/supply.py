@@ -48,6 +48,20 @@ def attribute_providers(providers: pd.DataFrame, authorities: pd.DataFrame) -> t
     return out, set_aside
 
 
+def region_contradictions(providers: pd.DataFrame, authorities: pd.DataFrame) -> pd.DataFrame:
+    """Homes whose region column names another region than their authority's: set-aside-shaped rows
+    [row, column, reason, value] for :meth:`Reconciliation.flag` (the authority is followed)."""
+    if "gor" not in providers:
+        return set_aside_rows([], "", "")
+    region = providers["code"].map(authorities.set_index("code")["region"])
+    gor = providers["gor"].fillna("").astype(str)
+    bad = (gor != "") & region.notna() & (gor != region)
+    rows = providers[bad]
+    reason = ("its Local authority (" + rows["la_name"].astype(str) + ") is in " + region[bad].astype(str)
+              + " but its region column says " + gor[bad] + ": the Local authority column was followed")
+    return set_aside_rows(rows["source_row"], "Government Office Region", reason, rows["urn"])
+
+
 def summarise_supply(providers: pd.DataFrame) -> pd.DataFrame:
     """Homes and places per year, authority, category, sector and short-break flag."""
     flag = providers["short_break_only"].astype("boolean")

@@ -1,7 +1,8 @@
 """Reconciliation: every input row is used or set aside with a reason.
 
 A :class:`Reconciliation` is returned beside the tidy frame by every reader.
-``set_aside`` has one row per row not used, columns:
+``set_aside`` has one row per row not used, and ``flags`` one row per row used despite a
+contradiction in it (which column was followed is in the reason), both with columns:
 
 ===========  =====================================================
 row          1-based line number in the source file (int)
@@ -60,6 +61,7 @@ class Reconciliation:
     rows_in: int
     rows_used: int
     set_aside: pd.DataFrame = field(default_factory=empty_set_aside)
+    flags: pd.DataFrame = field(default_factory=empty_set_aside)
 
     @property
     def rows_set_aside(self) -> int:
@@ -84,18 +86,28 @@ class Reconciliation:
         out = self.set_aside.groupby("reason", sort=True).size().rename("rows").reset_index()
         return out.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
 
+    def flag(self, rows: pd.DataFrame) -> None:
+        """Record rows that are used although they contradict themselves (data-quality flags)."""
+        if len(rows):
+            self.flags = stack_set_aside([self.flags, rows])
+
     def summary(self) -> pd.DataFrame:
-        """One-row-per-line summary: file, rows in, used, set aside per reason."""
+        """One-row-per-line summary: file, rows in, used, set aside per reason, flagged per reason."""
         rows = [{"file": self.file, "what": "rows read", "rows": self.rows_in},
                 {"file": self.file, "what": "rows used", "rows": self.rows_used}]
         for rec in self.by_reason().itertuples(index=False):
             rows.append({"file": self.file, "what": f"set aside: {rec.reason}", "rows": int(rec.rows)})
+        for reason, n in self.flags.groupby("reason", sort=True).size().items():
+            rows.append({"file": self.file, "what": f"used, flagged: {reason}", "rows": int(n)})
         return pd.DataFrame(rows)
 
 
 def combine_rows(reports: list[Reconciliation]) -> pd.DataFrame:
-    """Every set-aside row of several reports: [file, row, column, reason, value]."""
+    """Every set-aside or flagged row of several reports: [file, row, column, reason, value]
+    (a flagged row was used: its reason starts "used, flagged:")."""
     parts = [r.set_aside.assign(file=r.file) for r in reports if len(r.set_aside)]
+    parts += [r.flags.assign(file=r.file, reason="used, flagged: " + r.flags["reason"]) for r in reports
+              if len(r.flags)]
     if not parts:
         return pd.DataFrame(columns=["file", *SET_ASIDE_COLUMNS])
     return pd.concat(parts, ignore_index=True)[["file", *SET_ASIDE_COLUMNS]]

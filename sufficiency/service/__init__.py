@@ -16,6 +16,9 @@ compare_table                       authorities side by side
 run_scenario, parse_changes         open or close places
 placements_report, road_graph       a user's placements list measured
 distance_matrix                     authority-to-authority distances
+dfe_neighbours, benchmarks          DfE's statistical neighbours; England / region / neighbours' average
+shortfall_ees_csv, neighbours_csv   the export in DfE's open-data layout; every authority's DfE neighbours
+find_authority                      an authority by name or ONS code, as at a year
 csv, apply_disclosure, RULES        CSV bytes with disclosure control
 formats, format_value, header       how every figure and column heading is written on screen
 ==================================  ==========================================================
@@ -29,6 +32,16 @@ from sufficiency.model import formats
 from sufficiency.model.formats import format_value, header
 from sufficiency.readers.files import MAX_INPUT_BYTES
 from sufficiency.registry import REGIONS
+from sufficiency.service.benchmarks import (
+    BENCHMARK_MEASURES,
+    VINTAGES,
+    benchmarks,
+    dfe_neighbours,
+    find_authority,
+    neighbours_csv,
+    neighbours_table,
+    shortfall_ees_csv,
+)
 from sufficiency.service.datasets import NET_GAIN_ALONE, UserFile, UserFiles, embedded, open_dataset
 from sufficiency.service.outputs import (
     PlacementsReport,
@@ -66,6 +79,8 @@ from sufficiency.service.views import (
 )
 
 __all__ = [
+    "BENCHMARK_MEASURES", "VINTAGES", "benchmarks", "dfe_neighbours", "find_authority", "neighbours_csv",
+    "neighbours_table", "shortfall_ees_csv",
     "CATEGORIES", "CATEGORIES_DEFAULT", "COMPARE_MEASURES", "Dataset", "MAX_INPUT_BYTES", "MEASURES", "NET_GAIN_ALONE",
     "REGIONS", "RULES", "InputError", "PlacementsReport", "Problem", "ScenarioResult", "SufficiencyError", "UserFile",
     "UserFiles", "YearView", "all_years", "apply_disclosure", "authority_detail", "check_changes", "check_region",

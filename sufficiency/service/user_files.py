@@ -28,7 +28,7 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...]) -> tuple[pd.
     -------
     (supply frame, one reconciliation per file)
     """
-    from sufficiency.model.supply import attribute_providers, summarise_supply
+    from sufficiency.model.supply import attribute_providers, region_contradictions, summarise_supply
     from sufficiency.readers.ofsted import read_ofsted_providers
 
     frames, reports = [], []
@@ -37,6 +37,7 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...]) -> tuple[pd.
         rows, rec = read_ofsted_providers(f.data, name=f.name)
         rows, unmatched = attribute_providers(rows, base.authorities)
         rec.set_aside_later(unmatched)
+        rec.flag(region_contradictions(rows, base.authorities))
         keys = list(zip(rows["year"].astype(int), rows["urn"].astype(str), strict=True))
         again = pd.Series([k in seen for k in keys], index=rows.index, dtype=bool)
         if again.any():

@@ -29,6 +29,9 @@ def compare_tab(ds: service.Dataset, view: service.YearView, opts: dict, names: 
         return
     table = service.compare_table(view, present)
     st.table(tables.compare_table(table, service.MEASURES, service.COMPARE_MEASURES))
+    first = names.get(present[0], present[0])
+    st.markdown(f"**{text.plain(first)} against England, its region and its DfE statistical neighbours' average**")
+    st.table(tables.benchmark_table(service.benchmarks(ds, view, present[0]), service.MEASURES), hide_index=True)
     charted = [m for m in service.MEASURES if m in table.columns]
     m = st.selectbox("Bar chart of", charted, key="compare_measure",
                      index=charted.index(opts["measure"]) if opts["measure"] in charted else 0,

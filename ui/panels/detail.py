@@ -30,6 +30,8 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
     row = detail["measures"].iloc[0]
     st.subheader(text.plain(names[code]))
     st.caption(text.plain(f"{row['region']} · {code} · 31 March {opts['year']}"))
+    if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
+        st.session_state["compare"] = [*st.session_state["compare"], code]
     meaning = service.formats.sign_meaning("local_bed_gap", row["local_bed_gap"])
     if meaning:
         st.markdown(f"**{text.plain(meaning[:1].upper() + meaning[1:])}** (local bed gap)")
@@ -39,12 +41,21 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
     st.table(tables.detail_table(row, detail["ranks"], service.MEASURES), border="horizontal", hide_index=True)
     st.markdown("**Trend** (places and children; the gap is their difference)")
     st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
-    st.markdown("**Authorities in a similar children's-homes position** this year")
-    st.caption("Our own comparison, not DfE's statistical neighbours: nearest on children in homes, places, "
-               "% placed outside, private share and net gain per child (see sufficiency/model/compare.py).")
-    if len(detail["neighbours"]):
-        st.table(tables.neighbours_table(detail["neighbours"]), border="horizontal", hide_index=True)
+    st.markdown("**Against England, the region and DfE's statistical neighbours**")
+    st.table(tables.benchmark_table(service.benchmarks(ds, view, code), service.MEASURES), border="horizontal",
+             hide_index=True)
+    neighbours = service.dfe_neighbours(ds, code)
+    st.markdown("**DfE statistical neighbours**")
+    if len(neighbours):
+        st.caption(f"DfE's children's services statistical neighbours ({neighbours['vintage'].iloc[0]} groups), "
+                   "nearest first, with DfE's closeness band.")
+        st.table(tables.dfe_neighbours_table(neighbours), border="horizontal", hide_index=True)
     else:
-        st.caption("None: a figure this comparison needs is missing for this authority this year.")
-    if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
-        st.session_state["compare"] = [*st.session_state["compare"], code]
+        st.caption("DfE gives this authority no statistical neighbours.")
+    with st.expander("Authorities in a similar children's-homes position (our own measure, not DfE's)"):
+        st.caption("Nearest this year on children in homes, places, % placed outside, private share and net gain "
+                   "per child (see sufficiency/model/compare.py).")
+        if len(detail["similar"]):
+            st.table(tables.neighbours_table(detail["similar"]), border="horizontal", hide_index=True)
+        else:
+            st.caption("None: a figure this comparison needs is missing for this authority this year.")

@@ -80,6 +80,8 @@ def scenario_section(ds: service.Dataset, view: service.YearView, opts: dict, na
     if note:
         st.info(text.plain(note))
     tables.show(scenario_rows(result.report, changes), SCENARIO_ORDER, key="scenario_table")
+    st.download_button("Download the scenario table (CSV)", service.scenario_csv(result),
+                       file_name=f"scenario_{opts['year']}.csv", mime="text/csv", key="scn_download", on_click="ignore")
     after = result.after
     shapes, _ = cached.year_shapes(view.key, ds, view)
     breaks, fixed = (cached.fixed_breaks(ds.key, "local_bed_gap", view.categories, opts["scheme"], opts["k"], ds)

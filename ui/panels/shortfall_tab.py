@@ -14,7 +14,7 @@ DISCLOSURE = {"none": "As published", "suppress": "Suppress child counts of 1 to
 SHORTFALL_ORDER = ["rank", "name", "local_bed_gap", "children_in_homes", "places", "homes", "placed_outside",
                    "placed_outside_pct", "net_gain", "places_per_child", "region", "code", "children_in_homes_low",
                    "children_in_homes_high", "local_bed_gap_low", "local_bed_gap_high", "private_share",
-                   "demand_note", "supply_note", "disclosure_control"]
+                   "demand_note", "supply_note", "disclosure_control"]  # then any further column of the table
 
 
 def shortfall_tab(ds: service.Dataset, view: service.YearView, opts: dict) -> None:
@@ -25,7 +25,9 @@ def shortfall_tab(ds: service.Dataset, view: service.YearView, opts: dict) -> No
                           "(a positive gap: fewer local places than children). Select a column heading to sort. "
                           f"Small numbers: {service.RULES[disclosure]}."))
     # the table on screen follows the same small-number rule as the download
-    tables.show(service.apply_disclosure(table, disclosure), SHORTFALL_ORDER, key="shortfall_table", height=460)
+    shown = service.apply_disclosure(table, disclosure)
+    order = SHORTFALL_ORDER + [c for c in shown.columns if c not in SHORTFALL_ORDER and c != "year"]
+    tables.show(shown, order, key="shortfall_table", height=460)
     name = f"shortfall_{opts['year']}_{'england' if region == 'England' else region.lower().replace(' ', '_')}.csv"
     st.download_button("Download CSV", service.shortfall_csv(view, region, disclosure), file_name=name,
                        mime="text/csv", key="download", on_click="ignore")
