@@ -33,7 +33,6 @@ an authority the 2025 groups do not have, e.g. Cumbria before its 2023 split).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sufficiency.readers.markers import marker_meaning
@@ -55,18 +54,25 @@ def dfe_year(indicators: pd.DataFrame, year: int, level: str = "Local authority"
     """DfE's figures for one year at one level: [code, <measures>, dfe_note, dfe_source]."""
     rows = indicators[(indicators["year"] == year) & (indicators["level"] == level)].reset_index(drop=True)
     out = pd.DataFrame({"code": rows["code"].astype("string")})
-    notes = pd.Series("", index=rows.index, dtype="string")
-    sources: list[pd.Series] = []
+    notes, sources = [], []
     for col in DFE_MEASURES:
         out[col] = pd.to_numeric(rows[col], errors="coerce").astype("Float64")
         marker = rows[f"{col}_marker"].fillna("").astype(str)
-        text = marker.map(lambda m, c=col: f"{_SHORT[c]}: {marker_meaning(m)}" if m else "")
-        notes = notes.str.cat(text.astype("string"), sep="; ").str.strip("; ")
-        sources.append(rows[f"{col}_source"].fillna("").astype(str))
-    out["dfe_note"] = notes.str.replace(r"(; )+", "; ", regex=True).fillna("")
-    source = pd.concat(sources, axis=1).apply(lambda r: "; ".join(dict.fromkeys(s for s in r if s)), axis=1)
-    out["dfe_source"] = source.astype("string") if len(rows) else pd.Series(dtype="string")
+        meaning = {m: f"{_SHORT[col]}: {marker_meaning(m)}" for m in marker.unique() if m}
+        notes.append(marker.map(meaning))
+        sources.append(rows[f"{col}_source"].replace("", pd.NA))
+    out["dfe_note"] = _join_per_row(notes, rows.index)
+    out["dfe_source"] = _join_per_row(sources, rows.index)
     return out
+
+
+def _join_per_row(parts: list[pd.Series], index: pd.Index) -> pd.Series:
+    """The distinct non-empty texts of each row across ``parts``, in order, joined with "; "."""
+    long = pd.concat(parts, axis=1, keys=range(len(parts))).stack().dropna() if len(index) else pd.Series()
+    long = long[long.astype(str) != ""].astype(str)
+    frame = long.rename("text").reset_index().drop_duplicates(["level_0", "text"])
+    joined = frame.groupby("level_0")["text"].agg("; ".join) if len(frame) else pd.Series(dtype="string")
+    return joined.reindex(index).fillna("").astype("string")
 
 
 def with_dfe(measures: pd.DataFrame, indicators: pd.DataFrame | None) -> pd.DataFrame:
@@ -85,8 +91,8 @@ def with_dfe(measures: pd.DataFrame, indicators: pd.DataFrame | None) -> pd.Data
     for col in DFE_MEASURES:
         by_code = out["code"].map(dfe[col]).astype("Float64")
         if col in DFE_COUNTS:
-            parts = members.explode().map(dfe[col])
-            summed = parts.groupby(level=0).agg(lambda s: s.sum() if s.notna().all() else np.nan)
+            parts = members.explode().map(dfe[col]).astype("Float64")
+            summed = parts.groupby(level=0).sum(min_count=1).mask(parts.isna().groupby(level=0).any())
             out[col] = by_code.where(single, summed.astype("Float64"))
         else:
             out[col] = by_code.where(single)

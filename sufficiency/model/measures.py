@@ -165,22 +165,23 @@ MEASURE_COLUMNS = [
 
 def _combine_units(frame: pd.DataFrame) -> pd.DataFrame:
     """Sum counts over the councils drawn as one unit (missing if any member is missing)."""
-    frame = frame.copy()
+    frame = frame.sort_values(["unit_code", "code"], kind="stable")
     frame["demand_note"] = frame["demand_note"].fillna("no DfE row for this authority").astype("string")
     for col in COUNT_COLUMNS:
         frame[col] = frame[col].astype("Float64")
     grouped = frame.groupby("unit_code", sort=True)
     sums = grouped[COUNT_COLUMNS].sum(min_count=1)
-    incomplete = grouped[COUNT_COLUMNS].agg(lambda s: s.isna().any())
-    sums = sums.mask(incomplete.astype(bool))
+    incomplete = frame[COUNT_COLUMNS].isna().groupby(frame["unit_code"], sort=True).any()
+    sums = sums.mask(incomplete)
     single = grouped.size() == 1
     pct = grouped["placed_outside_pct"].first().where(single)
-    notes = grouped["demand_note"].agg(lambda s: "; ".join(sorted({n for n in s if n})))
+    noted = frame.loc[frame["demand_note"] != "", ["unit_code", "demand_note"]].drop_duplicates()
+    notes = noted.sort_values(["unit_code", "demand_note"]).groupby("unit_code")["demand_note"].agg("; ".join)
     out = sums.assign(
         placed_outside_pct=pct,
-        demand_note=notes,
+        demand_note=notes.reindex(sums.index).fillna(""),
         name=grouped["unit_name"].first(),
-        members=grouped["code"].agg(lambda s: ";".join(sorted(s))),
+        members=grouped["code"].agg(";".join),
         geometry_codes=grouped["geometry_codes"].first(),
     )
     return out.rename_axis("code").reset_index()
