@@ -26,6 +26,7 @@ the change really moves children.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -125,12 +126,15 @@ def scenario_report(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     return _report(before, after)[0]
 
 
-def _report(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(:func:`scenario_report`, the allocation summary after the change)."""
+def _report(before: pd.DataFrame, after: pd.DataFrame, m_before: pd.DataFrame | None = None
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(:func:`scenario_report`, the allocation summary after the change); ``m_before`` reuses
+    the base year's solved measures (:class:`ScenarioBase`)."""
     if sorted(before["code"]) != sorted(after["code"]):
         raise ValueError("before and after must hold the same authorities")
     after = after.set_index("code").loc[before["code"]].reset_index()
-    m_before, _ = _measures(before)
+    if m_before is None:
+        m_before, _ = _measures(before)
     m_after, summary_after = _measures(after)
     out = pd.DataFrame({"code": before["code"].to_numpy()})
     out["name"] = before["name"].to_numpy() if "name" in before.columns else ""
@@ -142,8 +146,25 @@ def _report(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd
     return out.loc[changed].reset_index(drop=True), summary_after
 
 
+@dataclass(frozen=True)
+class ScenarioBase:
+    """A year's inputs and solved measures before any change: solved once, reused by every scenario."""
+
+    inputs: pd.DataFrame  # allocation_inputs of the year (children_in_homes as float)
+    measures: pd.DataFrame  # _measures(inputs): places, gap, radius, optimal share within 20 miles
+
+
+def scenario_base(measures: pd.DataFrame, points: pd.DataFrame, totals: pd.DataFrame) -> ScenarioBase:
+    """Solve the year's base problem once (the optimal allocation and radius before any change)."""
+    regional = regional_concentration(measures, totals)
+    before = allocation_inputs(measures, points, regional)
+    before = before.assign(children_in_homes=before["children_in_homes"].astype(float))
+    return ScenarioBase(before, _measures(before)[0])
+
+
 def run_scenario(measures: pd.DataFrame, points: pd.DataFrame, totals: pd.DataFrame,
-                 changes: list[tuple[str, float]]) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+                 changes: list[tuple[str, float]], base: ScenarioBase | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Open/close places and report what changes.
 
     Returns
@@ -156,11 +177,10 @@ def run_scenario(measures: pd.DataFrame, points: pd.DataFrame, totals: pd.DataFr
     whether every child could be placed after it
     (:func:`sufficiency.distances.allocation.allocation_note`).
     """
-    regional = regional_concentration(measures, totals)
-    before = allocation_inputs(measures, points, regional)
-    before = before.assign(children_in_homes=before["children_in_homes"].astype(float))
+    base = base or scenario_base(measures, points, totals)
+    before = base.inputs
     after = apply_scenario(before, changes)
-    report, summary_after = _report(before, after)
+    report, summary_after = _report(before, after, base.measures)
     published = measures.set_index("code")["children_in_homes"].astype("Float64")
     for side in ("before", "after"):
         report[f"local_bed_gap_{side}"] = (report["code"].map(published) - report[f"places_{side}"]).astype("Float64")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,11 +89,29 @@ class ScenarioResult:
     note: str
 
 
+_BASES: dict[str, object] = {}  # YearView.key -> the solved base problem (content-keyed memo, bounded)
+_BASES_LOCK = threading.Lock()  # the app's sessions run in threads
+
+
+def _scenario_base(ds: Dataset, view: YearView):
+    from sufficiency.distances.scenarios import scenario_base
+
+    with _BASES_LOCK:
+        if view.key not in _BASES:
+            if len(_BASES) >= 16:
+                _BASES.pop(next(iter(_BASES)))
+            _BASES[view.key] = scenario_base(view.base, ds.points, ds.demand_totals)
+        return _BASES[view.key]
+
+
 def run_scenario(ds: Dataset, view: YearView, changes: list[tuple[str, int]]) -> ScenarioResult:
-    """Open (+) or close (-) places in some authorities and report every authority that changes."""
+    """Open (+) or close (-) places in some authorities and report every authority that changes.
+
+    The year's base problem is solved once per view (keyed by its content key) and reused."""
     from sufficiency.distances.scenarios import run_scenario as scenario
 
-    report, after, note = scenario(view.base, ds.points, ds.demand_totals, check_changes(changes))
+    checked = check_changes(changes)
+    report, after, note = scenario(view.base, ds.points, ds.demand_totals, checked, _scenario_base(ds, view))
     return ScenarioResult(report, after, note)
 
 
