@@ -14,6 +14,8 @@ load_embedded          reading the embedded tables (warm)
 model_warm             authority_measures for 2024, in-process (target ≤ 1 s)
 model_all_years        measures_all_years (the app's detail panel needs it)
 cli_export             python -m sufficiency export --year 2024 --out file
+cli_export_ratio       the same cold export ÷ a bare import geopandas, pandas in the same run
+placements_small/large python -m sufficiency placements: 2 rows (≤ 2 s, ≤ 400 MB), 100,000 rows (≤ 10 s)
 map_html, map_geojson  bytes of the England map page and of its GeoJSON (≤ 1.5 MB)
 app_script_*           app.py run by AppTest (server side only): first run, rerun
 app_*                  streamlit run: ready, first map (≤ 3 s), click to detail
@@ -38,7 +40,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import browser, geo_cases, model_cases, report  # noqa: E402
+from bench import browser, geo_cases, model_cases, placement_cases, report  # noqa: E402
 from bench.timing import Result  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -55,15 +57,17 @@ class Plan:
     grid_cell_m: float
     attribution_repeats: int  # at the smallest sizes (fewer for large ones, at least 3)
     geocode_n: int
+    placements_n: int
     app_rounds: int  # cold server starts; 0 skips the browser
     app_clicks: int
     trace_slow: bool = True  # tracemalloc runs of the pandas-heavy cases (slow under tracing)
 
 
 FULL = Plan("full", repeats=7, child_repeats=5, attribution_sizes=(10_000, 100_000, 1_000_000), grid_cell_m=2000.0,
-            attribution_repeats=15, geocode_n=100_000, app_rounds=3, app_clicks=4)
+            attribution_repeats=15, geocode_n=100_000, placements_n=100_000, app_rounds=3, app_clicks=4)
 QUICK = Plan("quick", repeats=2, child_repeats=1, attribution_sizes=(1_000, 5_000, 20_000), grid_cell_m=10_000.0,
-             attribution_repeats=3, geocode_n=2_000, app_rounds=0, app_clicks=0, trace_slow=False)
+             attribution_repeats=3, geocode_n=2_000, placements_n=2_000, app_rounds=0, app_clicks=0,
+             trace_slow=False)
 
 
 def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
@@ -79,12 +83,14 @@ def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
         ("national model, cold", lambda: model_cases.model_cold(plan.child_repeats)),
         ("national model, warm", lambda: model_cases.model_warm(plan.repeats, plan.trace_slow)),
         ("CLI export", lambda: model_cases.cli_export(plan.child_repeats)),
+        ("CLI export against bare imports", lambda: placement_cases.cli_export_ratio(plan.child_repeats)),
         ("map payload", lambda: model_cases.map_payload(plan.repeats)),
         ("optimal allocation", lambda: model_cases.allocation(plan.repeats)),
         ("point attribution", lambda: geo_cases.attribution(list(plan.attribution_sizes),
                                                             plan.attribution_repeats, plan.grid_cell_m)),
         ("postcode geocoding", lambda: geo_cases.geocoding(plan.geocode_n, max(1, plan.repeats // 2),
                                                                    plan.trace_slow)),
+        ("placements CLI", lambda: placement_cases.placements(plan.child_repeats, plan.placements_n)),
         ("app script (server side)", lambda: browser.script_runs(max(2, plan.repeats))),
         ("app in Chromium", app),
     ]

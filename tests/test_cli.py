@@ -45,11 +45,23 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+# these run as real processes (python -m sufficiency ...); the rest through cli.run() in this process,
+# which prints the same stderr and returns the same exit code (the suite stays fast)
+IN_A_PROCESS = {"unclosed_quote.csv", "zip_slip.zip", "b_latlon_swapped.geojson"}
+
+
 @pytest.fixture(scope="module")
 def results() -> dict[str, subprocess.CompletedProcess]:
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        procs = pool.map(lambda c: _run(["export", "--year", "2024", c[0], str(BAD / c[1])]), CASES)
-        return {case[1]: proc for case, proc in zip(CASES, procs, strict=True)}
+    procs = [c for c in CASES if c[1] in IN_A_PROCESS]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = pool.map(lambda c: _run(["export", "--year", "2024", c[0], str(BAD / c[1])]), procs)
+        return {case[1]: proc for case, proc in zip(procs, done, strict=True)}
+
+
+def _run_here(args: list[str], capsys) -> subprocess.CompletedProcess:
+    code = cli.run(args)
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
 
 
 def _check(proc: subprocess.CompletedProcess, file: str, phrase: str) -> None:
@@ -62,8 +74,9 @@ def _check(proc: subprocess.CompletedProcess, file: str, phrase: str) -> None:
 
 
 @pytest.mark.parametrize(("option", "file", "error", "phrase"), CASES, ids=[c[1] for c in CASES])
-def test_bad_file_exits_2_with_one_plain_error(results, option, file, error, phrase):
-    _check(results[file], file, phrase)
+def test_bad_file_exits_2_with_one_plain_error(results, capsys, option, file, error, phrase):
+    proc = results.get(file) or _run_here(["export", "--year", "2024", option, str(BAD / file)], capsys)
+    _check(proc, file, phrase)
 
 
 @pytest.mark.parametrize(("option", "file", "error", "phrase"), CASES, ids=[c[1] for c in CASES])

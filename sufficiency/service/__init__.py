@@ -25,7 +25,7 @@ formats, format_value, header       how every figure and column heading is writt
 """
 
 from sufficiency.dataset import Dataset
-from sufficiency.errors import InputError, Problem, SufficiencyError
+from sufficiency.errors import BoundaryError, InputError, MissingColumnError, Problem, SufficiencyError
 from sufficiency.export import RULES, apply_disclosure
 from sufficiency.export import export_csv as csv
 from sufficiency.model import formats
@@ -82,7 +82,7 @@ __all__ = [
     "BENCHMARK_MEASURES", "VINTAGES", "benchmarks", "dfe_neighbours", "find_authority", "neighbours_csv",
     "neighbours_table", "shortfall_ees_csv",
     "CATEGORIES", "CATEGORIES_DEFAULT", "COMPARE_MEASURES", "Dataset", "MAX_INPUT_BYTES", "MEASURES", "NET_GAIN_ALONE",
-    "REGIONS", "RULES", "InputError", "PlacementsReport", "Problem", "ScenarioResult", "SufficiencyError", "UserFile",
+    "REGIONS", "RULES", "InputError", "BoundaryError", "MissingColumnError", "PlacementsReport", "Problem", "ScenarioResult", "SufficiencyError", "UserFile",
     "UserFiles", "YearView", "all_years", "apply_disclosure", "authority_detail", "check_changes", "check_region",
     "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "format_value",
     "formats", "header", "measure_notice",
