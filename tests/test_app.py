@@ -129,7 +129,7 @@ def test_link_restores_view_and_reports_bad_values(app):
     assert at.selectbox(key="measure").value == "places"
     assert at.selectbox(key="authority_pick").value == "E08000003"
     assert at.multiselect(key="compare").value == ["E08000003", "E08000012"]
-    assert any(s.value == "Manchester" for s in at.subheader)
+    assert any(s.value == "Manchester" for s in at.header)
     assert [w.value for w in at.warning if "E99999999" in w.value]  # the unknown code is named, not dropped silently
 
 
@@ -147,7 +147,7 @@ def test_picking_an_authority_shows_detail_without_recomputing(fresh_app, ds, mo
     first = len(calls)
     assert first >= 1
     at.selectbox(key="authority_pick").set_value("E10000016").run()
-    assert any(s.value == "Kent" for s in at.subheader)
+    assert any(s.value == "Kent" for s in at.header)
     after_detail = len(calls)  # the trend needs every year once
     at.selectbox(key="authority_pick").set_value("E08000003").run()
     at.multiselect(key="compare").set_value(["E08000003", "E10000016"]).run()
@@ -195,7 +195,7 @@ def test_past_year_draws_merged_councils(app):
     assert "In 2019 its area is shown as Dorset, Bournemouth and Poole." in note  # the combined unit of 2019
     assert '"className": "selected-outline selected-outline-E10000009"' in map_args(at)["script"]
     at.selectbox(key="year").set_value(2024).run()  # the year it exists: its figures come back
-    assert any(as_shown(s.value) == "Bournemouth, Christchurch and Poole" for s in at.subheader)
+    assert any(as_shown(s.value) == "Bournemouth, Christchurch and Poole" for s in at.header)
     assert at.query_params["la"] == "E06000058"
     at.selectbox(key="year").set_value(2019).run()
     assert at.selectbox(key="authority_pick").value == "E06000058" and not at.exception
@@ -250,8 +250,9 @@ def test_compare_table_and_chart_for_access_measure(app):
     assert not at.exception
     assert at.selectbox(key="compare_measure").value == "local_bed_gap"  # access measures are not compared
     (table,) = [t for t in at.table if "Manchester (E08000003)" in t.value.columns]
-    assert list(table.value.columns) == ["Manchester (E08000003)", "Liverpool (E08000012)", "Kent (E10000016)"]
-    assert table.value.loc["Registered places"].tolist()[0] == "108"
+    assert list(table.value.columns) == ["Measure", "Manchester (E08000003)", "Liverpool (E08000012)",
+                                         "Kent (E10000016)"]
+    assert table.value.set_index("Measure").loc["Registered places"].tolist()[0] == "108"
 
 
 def test_regions_table_has_shares_and_quotients(app, ds):

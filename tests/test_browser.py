@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from sufficiency import service
-from ui.classes import format_number
 
 pytestmark = pytest.mark.browser
 
@@ -90,14 +89,15 @@ def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, t
     tip = frame.locator(".leaflet-tooltip").filter(has_text="Kent")
     tip.wait_for()
     assert "Region\tSouth East" in tip.inner_text()
-    assert f"Places\t{format_number(measures.set_index('code').loc[KENT, 'places'])}" in tip.inner_text()
+    assert f"Places\t{service.format_value('places', measures.set_index('code').loc[KENT, 'places'])}" in tip.inner_text()
     kent.click()
     offline_page.get_by_role("heading", name="Kent").wait_for(timeout=30_000)
     row = measures.set_index("code").loc[KENT]
     table = flat(offline_page.locator('[data-testid="stTable"]').first.inner_text())
-    assert f"Local bed gap (children in homes − local places) {format_number(row['local_bed_gap'])} places" in table
-    assert f"Registered places {format_number(row['places'])} places" in table
-    assert re.search(r"Rank by local bed gap in England \d+ of \d+ 1 = largest shortfall", table)
+    gap = service.format_value("local_bed_gap", row["local_bed_gap"], with_unit=True)
+    assert f"Local bed gap (children in homes − local places) {gap}" in table
+    assert f"Registered places {service.format_value('places', row['places'], with_unit=True)}" in table
+    assert re.search(r"Rank by local bed gap in England \(1 = largest shortfall\) \d+ of \d+", table)
     offline_page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()  # trend chart
     offline_page.wait_for_function(f"() => location.search.includes('la={KENT}')")  # the view is in the link
     assert offline_page.blocked == []
@@ -127,10 +127,10 @@ def test_compare_three_authorities(offline_page, app_url, view):
     text = flat(table.inner_text())
     expected = service.compare_table(view, [KENT, MEDWAY, SURREY])
     assert "Kent (E10000016) Medway (E06000035) Surrey (E10000030)" in text
-    gaps = " ".join(format_number(v) for v in expected["local_bed_gap_diff"])
+    gaps = " ".join(service.formats.format_difference("local_bed_gap", v) for v in expected["local_bed_gap_diff"])
     assert f"Local bed gap (children in homes − local places): difference from Kent {gaps}" in text
-    places = " ".join(format_number(v) for v in expected["places"])
-    assert f"Registered places (places) {places}" in text
+    places = " ".join(service.format_value("places", v) for v in expected["places"])
+    assert f"Registered places {places}" in text
     offline_page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).first.wait_for()  # bar chart
     offline_page.wait_for_function(f"() => location.search.includes('compare={KENT}%2C{MEDWAY}%2C{SURREY}')")
 

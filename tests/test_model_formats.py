@@ -113,3 +113,13 @@ def test_short_headers_for_wide_tables():
     assert f.short_header("sufficiency_radius_km_after") == "Radius after (km)"
     assert f.short_header("places_before") == "Places before"
     assert f.short_header("brand_new") == "Brand new"
+
+
+def test_differences_are_signed_and_percentages_differ_in_points():
+    assert f.format_difference("places", -404) == f"{M}404"
+    assert f.format_difference("places", 41) == "+41"
+    assert f.format_difference("places", 0) == "0"
+    assert f.format_difference("placed_outside_pct", 31.0) == "+31 points"
+    assert f.format_difference("private_share", -0.3) == f"{M}30 points"
+    assert f.format_difference("places_per_child", -2.12) == f"{M}2.12"
+    assert f.format_difference("places", None) == "–"

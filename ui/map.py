@@ -51,6 +51,10 @@ SYMBOL_CLASS = "places-symbol"
 REGION_CLASS = "region-outline"
 HIGHLIGHT_CLASS = "highlight-outline"
 SELECTED_CLASS = "selected-outline"
+TINY_CLASS = "tiny-authority"
+#: authorities smaller than this (km², outside London) also get a clickable dot: Isles of Scilly, Slough, Blackpool
+TINY_KM2 = 35.0
+TINY_RADIUS_PX = 7
 COMPARED_CLASS = "compared-outline"
 SYMBOL_MAX_RADIUS_PX = 22.0
 # measures whose missing values are explained by ``radius_note`` (sufficiency.distances.access)
@@ -119,11 +123,14 @@ def _feature_collection(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
 
 def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict,
                     classes: Classes | None = None, *, scheme: str = "Quantiles", k: int = 5,
-                    palette: str | None = None, breaks: Breaks | None = None) -> tuple[folium.GeoJson, Classes]:
+                    palette: str | None = None, breaks: Breaks | None = None,
+                    dots: tuple[str, ...] = ()) -> tuple[folium.GeoJson, Classes, folium.GeoJson | None]:
     """The choropleth layer: one clickable shape per authority in ``boundaries``.
 
     Authorities with no value (suppressed demand, or no row for the year) are grey.
     Each feature's properties carry ``code`` so a click identifies the authority.
+    The authorities in ``dots`` also get a clickable dot of their colour at a point
+    inside them (the third value; None when there are none).
     """
     palette = palette or ("RdBu" if meta.get("diverging") else "viridis")
     cols = [c for c in dict.fromkeys(["code", "region", "places", "children_in_homes",
@@ -150,7 +157,31 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
         tooltip=folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True),
         className=AUTHORITY_CLASS,
     )
-    return layer, classes
+    return layer, classes, dot_layer(joined, props, dots)
+
+
+def tiny_codes(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame) -> tuple[str, ...]:
+    """Authorities outside London smaller than :data:`TINY_KM2` (area measured in EPSG:27700)."""
+    area_km2 = boundaries.to_crs(BNG).area / 1e6
+    small = boundaries.loc[(area_km2 < TINY_KM2).to_numpy(), "code"]
+    london = set(measures.loc[measures["region"] == "London", "code"]) if "region" in measures else set()
+    return tuple(c for c in small if c not in london)
+
+
+def dot_layer(joined: gpd.GeoDataFrame, props: pd.DataFrame, codes: tuple[str, ...]) -> folium.GeoJson | None:
+    """A dot in the authority's colour at a point inside each of ``codes`` (clickable, same tooltip)."""
+    keep = joined["code"].isin(list(codes)).to_numpy()
+    if not keep.any():
+        return None
+    points = gpd.GeoDataFrame(geometry=joined.loc[keep].representative_point().to_numpy(), crs=WGS84)
+    data = _feature_collection(points, props.loc[keep].reset_index(drop=True))
+    return folium.GeoJson(
+        data, name="Small authorities", marker=folium.CircleMarker(radius=TINY_RADIUS_PX),
+        style_function=lambda f: {"radius": TINY_RADIUS_PX, "fillColor": f["properties"]["fill"], "color": "#000000",
+                                  "weight": 1.5, "fillOpacity": 1,
+                                  "className": f"{TINY_CLASS} la-{f['properties']['code']}"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True),
+    )
 
 
 def region_layer(regions: gpd.GeoDataFrame, weight: float = 1.6) -> folium.GeoJson:
@@ -286,13 +317,16 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     if tiles and not hexes:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)",
                          attr="© OpenStreetMap contributors").add_to(fmap)
-    layer, classes = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k, palette=palette,
-                                     breaks=breaks)
+    dots = () if hexes else tiny_codes(boundaries, measures)
+    layer, classes, dotted = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k,
+                                             palette=palette, breaks=breaks, dots=dots)
     layer.add_to(fmap)
     if regions is not None and len(regions):
         region_layer(regions, 2.4 if hexes else 1.6).add_to(fmap)
     if show_symbols and points is not None and not hexes:
         symbol_layer(points, measures).add_to(fmap)
+    if dotted is not None:
+        dotted.add_to(fmap)
     outlines = []
     for codes, css, style, name, text in (
             (highlight, HIGHLIGHT_CLASS, {**SELECTED_STYLE, "weight": 3}, "Changed", None),

@@ -19,6 +19,8 @@ CSS = """<style>
 .leaflet-container { background: #f4f6f8; font: 13px/1.35 "Source Sans Pro", sans-serif; }
 .sufficiency-legend { background: rgba(255,255,255,0.95); padding: 6px 8px; color: #111;
   border: 1px solid #767676; border-radius: 4px; max-width: 200px; font-size: 12px; }
+.sufficiency-legend summary { font-weight: bold; cursor: pointer; }
+.sufficiency-legend details[open] summary { margin-bottom: 2px; }
 .sufficiency-legend .legend-title { font-weight: bold; }
 .sufficiency-legend .legend-unit { color: #333; margin-bottom: 3px; }
 .sufficiency-legend .legend-side { font-style: italic; color: #222; margin: 3px 0 1px; }
@@ -33,7 +35,8 @@ CSS = """<style>
 .sufficiency-tip td, .sufficiency-tip th { padding: 0 6px 0 0; font-size: 12px; text-align: left; border: 0;
   vertical-align: top; }
 .sufficiency-tip th { font-weight: normal; color: #333; white-space: nowrap; }
-.zoom-to { background: #fff; padding: 4px; display: flex; flex-direction: column; gap: 3px; }
+.zoom-to { background: #fff; padding: 4px; display: flex; flex-wrap: wrap; gap: 3px; max-width: 190px; }
+.zoom-to select { flex-basis: 100%; }
 .zoom-to button, .zoom-to select { font: 12px sans-serif; color: #111; background: #fff; border: 1px solid #767676;
   border-radius: 3px; padding: 2px 6px; cursor: pointer; text-align: left; }
 .zoom-to button:focus-visible, .zoom-to select:focus-visible { outline: 2px solid #1a5fb4; outline-offset: 1px; }
@@ -75,7 +78,8 @@ class Legend(MacroElement):
             var div = L.DomUtil.create("div", "sufficiency-legend");
             div.setAttribute("role", "region");
             div.setAttribute("aria-label", "Legend");
-            div.innerHTML = {{ this.body|tojson }};
+            // a disclosure box: open at first; the Zoom-to control folds it away when it zooms in
+            div.innerHTML = '<details open><summary>Legend</summary>' + {{ this.body|tojson }} + '</details>';
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -100,7 +104,13 @@ class ZoomTo(MacroElement):
         (function () {
             var map = {{ this._parent.get_name() }}, pairs = {{ this.places|tojson }}, places = {};
             var names = pairs.map(function (p) { places[p[0]] = p[1]; return p[0]; });
-            var ctl = L.control({position: "topleft"});
+            var ctl = L.control({position: "topleft"}), fit = {{ this.fit|tojson }}, wide = {{ this.wide|tojson }};
+            // zooming in folds the legend to one line, so the whole area zoomed to can be seen and clicked
+            function go(name) {
+                var whole = name === names[0], box = map.getContainer().querySelector(".sufficiency-legend details");
+                if (box) { box.open = whole; }
+                map.fitBounds(places[name], whole ? wide : fit);
+            }
             ctl.onAdd = function () {
                 var div = L.DomUtil.create("div", "leaflet-bar zoom-to");
                 div.setAttribute("role", "group");
@@ -110,7 +120,7 @@ class ZoomTo(MacroElement):
                     b.type = "button";
                     b.textContent = name;
                     b.setAttribute("data-zoom", name);
-                    b.addEventListener("click", function () { map.fitBounds(places[name]); });
+                    b.addEventListener("click", function () { go(name); });
                 });
                 if (names.length > {{ this.buttons }}) {
                     var s = L.DomUtil.create("select", "zoom-to-region", div);
@@ -121,7 +131,7 @@ class ZoomTo(MacroElement):
                         var o = L.DomUtil.create("option", "", s);
                         o.value = name; o.textContent = name;
                     });
-                    s.addEventListener("change", function () { if (places[s.value]) { map.fitBounds(places[s.value]); } });
+                    s.addEventListener("change", function () { if (places[s.value]) { go(s.value); } });
                 }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
@@ -137,6 +147,9 @@ class ZoomTo(MacroElement):
         self._name = "ZoomTo"
         self.places = [[name, bounds] for name, bounds in places.items()]  # a list: tojson sorts object keys
         self.buttons = buttons
+        # zoomed in, the folded legend and these buttons take the top corners only
+        self.fit = {"paddingTopLeft": [10, 30], "paddingBottomRight": [10, 45]}  # above the scale bar
+        self.wide = {"paddingTopLeft": [0, 10], "paddingBottomRight": [120, 0]}  # as the first view
 
 
 class TooltipsInside(MacroElement):

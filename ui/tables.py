@@ -81,17 +81,20 @@ def styler(table: pd.DataFrame):
                               na_rep=service.formats.NO_FIGURE)
 
 
-def column_config(table: pd.DataFrame, pinned: tuple[str, ...] = ("name",)) -> dict:
-    """Short human headings (the full label as the heading's help), the name column wide and pinned."""
+def column_config(table: pd.DataFrame) -> dict:
+    """Short human headings (the full label as the heading's help), the name column wide enough for names."""
     out = {}
     for col in table.columns:
+        if col in ("what_changes",):
+            out[col] = st.column_config.TextColumn(service.formats.short_header(col), width="large")
+            continue
         if col == HIDDEN_COLUMN:
             out[col] = st.column_config.TextColumn("Small numbers", help="Figures hidden by the small-number rule")
             continue
         fmt = service.formats.column_format(col)
         kwargs = {"help": fmt.header} if fmt.header != fmt.short else {}
         if col in ("name", "origin_name", "destination_name"):
-            kwargs.update(width=NAME_WIDTH_PX, pinned=col in pinned)
+            kwargs.update(width=NAME_WIDTH_PX)  # not pinned: glide greys pinned text (poor contrast)
         out[col] = st.column_config.Column(fmt.short, **kwargs)
     return out
 
@@ -122,7 +125,8 @@ def detail_table(row: pd.Series, ranks: dict, measures_meta: dict[str, dict] | N
 def compare_table(table: pd.DataFrame, measures_meta: dict[str, dict] | None, columns: list[str]) -> pd.DataFrame:
     """``compare_authorities`` output turned sideways: one column per authority.
 
-    Rows are each measure's value, then "difference from <first>" for every measure.
+    Rows are each measure's value, then "difference from <first>" for every measure; the first
+    column, "Measure", names the row.
     """
     names = table["name"].astype(str).tolist()
     heads = [f"{n} ({c})" for n, c in zip(names, table["code"], strict=True)]
@@ -134,8 +138,10 @@ def compare_table(table: pd.DataFrame, measures_meta: dict[str, dict] | None, co
     for col in columns:
         if f"{col}_diff" in table.columns:
             index.append(f"{service.formats.label(col)}: difference from {names[0]}")
-            rows.append(service.formats.format_series(col, table[f"{col}_diff"]))
-    return pd.DataFrame(rows, index=index, columns=heads)
+            rows.append([service.formats.format_difference(col, v) for v in table[f"{col}_diff"]])
+    out = pd.DataFrame(rows, columns=heads)
+    out.insert(0, "Measure", index)  # a named first column (an index would have an empty heading)
+    return out
 
 
 def neighbours_table(neighbours: pd.DataFrame) -> pd.DataFrame:
@@ -167,17 +173,20 @@ def dfe_neighbours_table(neighbours: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmark_table(table: pd.DataFrame, measures_meta: dict[str, dict] | None = None) -> pd.DataFrame:
-    """``service.benchmarks`` turned sideways: one row per measure, one column per benchmark.
-
-    The neighbours' average says how many of the ten neighbours have the figure ("8 of 10").
-    """
+    """``service.benchmarks`` turned sideways: one row per measure (short heading), one column per benchmark."""
     columns = [c for c in table.columns if c not in ("benchmark", "name", "authorities")]
-    heads = ["This authority" if b == "authority" else n for b, n in zip(table["benchmark"], table["name"],
-                                                                          strict=True)]
-    body = {h: [service.format_value(c, table[c].iloc[i]) for c in columns] for i, h in enumerate(heads)}
-    out = pd.DataFrame({"Measure": [service.header(c) for c in columns], **body})
-    counts = "; ".join(table.get("authorities", pd.Series(dtype=str)).fillna("").astype(str))
-    of = dict(part.split(": ", 1) for part in counts.replace(";", ",").split(", ") if ": " in part)
-    if of:
-        out["Neighbours with the figure"] = [of.get(c, "") for c in columns]
-    return out
+    heads = {"England": "England", "region": None, "DfE neighbours' average": "DfE neighbours' average"}
+    names = [heads.get(b) or n for b, n in zip(table["benchmark"], table["name"], strict=True)]
+    body = {h: [service.format_value(c, table[c].iloc[i]) for c in columns] for i, h in enumerate(names)}
+    return pd.DataFrame({"Measure": [service.formats.short_header(c) for c in columns], **body})
+
+
+def benchmark_counts(table: pd.DataFrame) -> str:
+    """How many of the DfE neighbours have each figure ("Places per child 8 of 10; ..."); "" when all do."""
+    text = "; ".join(table.get("authorities", pd.Series(dtype=str)).fillna("").astype(str))
+    parts = [p.split(": ", 1) for p in text.replace(";", ",").split(", ") if ": " in p]
+    partial = [(c, n) for c, n in parts if n.partition(" of ")[0] != n.partition(" of ")[2]]
+    if not partial:
+        return ""
+    listed = "; ".join(f"{service.formats.short_header(c)}: {n}" for c, n in partial)
+    return f"The neighbours' average is over the neighbours with the figure ({listed})."

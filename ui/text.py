@@ -22,10 +22,14 @@ def plain(value: object) -> str:
 TITLE = "Children's homes sufficiency map — England"
 
 PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 2rem; }
+[data-testid="stMainBlockContainer"] { padding: 2.6rem 1.5rem 2rem 1.5rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.85rem; padding: 0 0 0.4rem 0; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding: 0.6rem 0 0.3rem 0; }
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+/* captions and help text dark enough for WCAG AA (4.5:1 on white; Streamlit's default grey is 3.9:1) */
+[data-testid="stCaptionContainer"] { opacity: 1; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #555; }
 </style>"""
 
 HOW_TO_READ = """

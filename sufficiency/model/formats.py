@@ -207,6 +207,23 @@ def format_value(column: str, value: object, *, with_unit: bool = False) -> str:
     return format_number(value, fmt.kind, fmt.decimals, fmt.unit if with_unit else "")
 
 
+def format_difference(column: str, value: object) -> str:
+    """A difference between two figures of ``column``: signed ("+41", "−6", "0"); percentages in points.
+
+    A difference of two percentages is not a percentage: 72% − 41% is written "+31 points".
+    """
+    fmt = column_format(column)
+    if _missing(value) or isinstance(value, str) or fmt.kind == "text":
+        return format_value(column, value)
+    kind = "percent" if fmt.kind in ("percent", "share") else fmt.kind
+    v = float(value) * (100 if fmt.kind == "share" else 1)
+    text = format_number(abs(v), "ratio" if kind == "percent" else kind, fmt.decimals)
+    if text.strip("0.,") == "":
+        return text
+    points = " points" if kind == "percent" else ""
+    return ("+" if v > 0 else MINUS) + text + points
+
+
 def format_series(column: str, values: pd.Series | list, *, with_unit: bool = False) -> list[str]:
     """:func:`format_value` for each value of a column (tables of at most a few thousand cells)."""
     return [format_value(column, v, with_unit=with_unit) for v in values]
@@ -224,7 +241,11 @@ def sign_meaning(column: str, value: object) -> str:
     return template.format(n=format_number(abs(r), fmt.kind, fmt.decimals))
 
 
-def format_table(table: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-    """A table with human headings and every cell written as text (for printing: the CLI ``summary``)."""
+def format_table(table: pd.DataFrame, columns: list[str] | None = None, *, short: bool = False) -> pd.DataFrame:
+    """A table with human headings and every cell written as text (for printing: the CLI ``summary``).
+
+    ``short`` uses the short headings (:func:`short_header`), for a terminal's width.
+    """
     columns = [c for c in (columns or list(table.columns)) if c in table.columns]
-    return pd.DataFrame({header(c): format_series(c, table[c]) for c in columns})
+    head = short_header if short else header
+    return pd.DataFrame({head(c): format_series(c, table[c]) for c in columns})

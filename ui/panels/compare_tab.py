@@ -28,10 +28,14 @@ def compare_tab(ds: service.Dataset, view: service.YearView, opts: dict, names: 
         st.info("Pick two or more authorities to compare them.")
         return
     table = service.compare_table(view, present)
-    st.table(tables.compare_table(table, service.MEASURES, service.COMPARE_MEASURES))
+    st.table(tables.compare_table(table, service.MEASURES, service.COMPARE_MEASURES), hide_index=True)
     first = names.get(present[0], present[0])
     st.markdown(f"**{text.plain(first)} against England, its region and its DfE statistical neighbours' average**")
-    st.table(tables.benchmark_table(service.benchmarks(ds, view, present[0]), service.MEASURES), hide_index=True)
+    bench = service.benchmarks(ds, view, present[0])
+    st.table(tables.benchmark_table(bench), hide_index=True)
+    counts = tables.benchmark_counts(bench)
+    if counts:
+        st.caption(counts)
     charted = [m for m in service.MEASURES if m in table.columns]
     m = st.selectbox("Bar chart of", charted, key="compare_measure",
                      index=charted.index(opts["measure"]) if opts["measure"] in charted else 0,

@@ -23,12 +23,12 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
         st.info("Click an authority on the map, or type its name above, to see its figures.")
         return
     if code not in names:
-        st.subheader(text.plain(known.get(code, code)))
+        st.header(text.plain(known.get(code, code)))
         st.warning(text.plain(session.absent_note(ds, view, code)))
         return
     detail = service.authority_detail(ds, view, cached.all_years(ds.key, view.categories, ds), code)
     row = detail["measures"].iloc[0]
-    st.subheader(text.plain(names[code]))
+    st.header(text.plain(names[code]))
     st.caption(text.plain(f"{row['region']} · {code} · 31 March {opts['year']}"))
     if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
         st.session_state["compare"] = [*st.session_state["compare"], code]
@@ -42,8 +42,11 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
     st.markdown("**Trend** (places and children; the gap is their difference)")
     st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
     st.markdown("**Against England, the region and DfE's statistical neighbours**")
-    st.table(tables.benchmark_table(service.benchmarks(ds, view, code), service.MEASURES), border="horizontal",
-             hide_index=True)
+    bench = service.benchmarks(ds, view, code)
+    st.table(tables.benchmark_table(bench), border="horizontal", hide_index=True)
+    counts = tables.benchmark_counts(bench)
+    if counts:
+        st.caption(counts)
     neighbours = service.dfe_neighbours(ds, code)
     st.markdown("**DfE statistical neighbours**")
     if len(neighbours):

@@ -14,7 +14,7 @@ from ui.panels import session
 from ui.panels.data_sources import upload_file
 from ui.panels.shortfall_tab import DISCLOSURE
 
-SCENARIO_ORDER = ["name", "places_before", "places_after", "local_bed_gap_before", "local_bed_gap_after",
+SCENARIO_ORDER = ["name", "what_changes", "places_before", "places_after", "local_bed_gap_before", "local_bed_gap_after",
                   "share_within_20_miles_before", "share_within_20_miles_after", "sufficiency_radius_km_before",
                   "sufficiency_radius_km_after", "demand_estimated", "distance_method", "code"]
 BY_AUTHORITY_ORDER = ["name", "placements", "with_distance", "median_distance_km", "median_distance_miles",
@@ -32,7 +32,26 @@ def scenario_rows(report, changes: list[tuple[str, int]]):
             - report["share_within_20_miles_before"].astype("Float64")).abs().fillna(0)
     first = report["code"].isin(changed)
     order = report.assign(_first=~first, _move=-move).sort_values(["_first", "_move", "name"], kind="stable")
-    return order.drop(columns=["_first", "_move"]).reset_index(drop=True)
+    order = order.drop(columns=["_first", "_move"]).reset_index(drop=True)
+    return order.assign(what_changes=what_changes(order))
+
+
+CHANGE_WORDS = {"places": "places", "local_bed_gap": "gap", "share_within_20_miles": "within 20 miles",
+                "sufficiency_radius_km": "radius"}
+
+
+def what_changes(report) -> list[str]:
+    """Per row, the figures that change, before → after ("within 20 miles 54% → 52%")."""
+    out = []
+    for row in report.to_dict("records"):
+        parts = []
+        for base, word in CHANGE_WORDS.items():
+            before = service.format_value(base, row.get(f"{base}_before"), with_unit=base.endswith("_km"))
+            after = service.format_value(base, row.get(f"{base}_after"), with_unit=base.endswith("_km"))
+            if before != after:
+                parts.append(f"{word} {before} → {after}")
+        out.append("; ".join(parts) or "less than the rounding shown")
+    return out
 
 
 def rerouting_note(report, changes: list[tuple[str, int]], names: dict[str, str]) -> str:
@@ -50,7 +69,7 @@ def rerouting_note(report, changes: list[tuple[str, int]], names: dict[str, str]
 
 def scenario_section(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
     """Open or close places in some authorities: before/after table and map."""
-    st.subheader("What if we opened or closed places?")
+    st.header("What if we opened or closed places?")
     st.caption(text.SCENARIO_HELP)
     changes: list = st.session_state.setdefault("scenario_changes", [])
     left, mid, right = st.columns([3, 2, 2])
@@ -97,7 +116,7 @@ def scenario_section(ds: service.Dataset, view: service.YearView, opts: dict, na
 
 def placements_section(ds: service.Dataset, names: dict[str, str]) -> None:
     """A commissioner's own placements list: distances, bands, flows. Held in memory only."""
-    st.subheader("Your placements list")
+    st.header("Your placements list")
     st.caption(text.PLACEMENTS_HELP)
     upload = st.file_uploader("Placements (CSV or Excel)", type=["csv", "xlsx"], key="up_placements")
     roads = st.file_uploader("Road graph for road distances (optional: .graphml or OSM XML, see docs/roads.md)",

@@ -1,0 +1,214 @@
+"""Every authority reachable, selections kept and shown, and no serious accessibility fault, in Chromium.
+
+- at 1400x900, in the default view of the geographic map, every authority has a clickable
+  area of at least 100 px², or gets one after the map's "Zoom to" control (London, or its
+  region); on the hex map every hexagon has it at once;
+- an authority chosen with the keyboard (the search box) is outlined on the map, and stays
+  selected when the year changes to one where it did not exist, and back;
+- one Enter in Compare adds one authority;
+- axe-core (the npm package ``axe-core``, injected into the page and the map's frame) finds
+  no serious or critical violation on any tab.
+
+Skips (with the reason) when Chromium, Playwright or axe-core cannot be had; see conftest.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sufficiency import service
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+AXE_DIR = REPO / ".cache" / "npm"  # git-ignored; axe-core comes from npm, never committed
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+MIN_AREA_PX2 = 100
+BCP, DORSET_2019, KENT = "E06000058", "E10000009", "E10000016"
+TABS = ["Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios"]
+
+# Clickable pixels of each authority: the points of its bounding box (inside the map) where
+# the browser's hit test finds that very shape on top, every 2 px (each point stands for 4 px²).
+# Whatever covers a shape (legend, zoom buttons) is not counted: it cannot be clicked there.
+AREAS_JS = """(_, codes) => {
+  const box = document.querySelector('.leaflet-container').getBoundingClientRect(), out = {};
+  for (const p of document.querySelectorAll('path.authority-shape')) {
+    const code = [...p.classList].find(c => c.startsWith('la-')).slice(3);
+    if (codes && !codes.includes(code)) { continue; }
+    const mine = '.la-' + code;  // the shape, and the dot drawn on a tiny authority
+    let hits = 0;
+    for (const el of document.querySelectorAll(mine)) {
+      const r = el.getBoundingClientRect();
+      for (let y = Math.max(r.top, box.top) + 1; y < Math.min(r.bottom, box.bottom); y += 2) {
+        for (let x = Math.max(r.left, box.left) + 1; x < Math.min(r.right, box.right); x += 2) {
+          const hit = document.elementFromPoint(x, y);
+          if (hit === el) { hits += 1; }
+        }
+      }
+    }
+    out[code] = 4 * hits;
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """One page at 1400x900 for this module (the app is loaded afresh by each test)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def measures():
+    return service.year_view(service.embedded(), 2024).measures
+
+
+def load(page, url: str):
+    """Open the app and wait until the map has drawn and stopped moving."""
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator("path.authority-shape").first.wait_for(state="attached", timeout=60_000)
+    settle(page, frame)
+    return frame
+
+
+def settle(page, frame) -> None:
+    """Wait until the map's shapes stop moving (fitBounds and zoom animations)."""
+    before = None
+    for _ in range(40):
+        page.wait_for_timeout(200)
+        now = frame.locator("svg").first.evaluate("s => s.getAttribute('viewBox') + '|' + s.style.transform")
+        if now == before:
+            return
+        before = now
+
+
+def areas(frame, codes: list[str] | None = None) -> dict[str, int]:
+    return frame.locator("body").evaluate(AREAS_JS, codes)
+
+
+def test_every_authority_has_a_clickable_area_or_is_reached_by_zoom_to(page, app_url, measures):
+    frame = load(page, app_url)
+    seen = areas(frame)
+    assert len(seen) == 153
+    small = sorted(c for c, a in seen.items() if a < MIN_AREA_PX2)
+    region = measures.set_index("code")["region"]
+    still: dict[str, int] = {}
+    for name in sorted({region[c] for c in small}, key=lambda r: r != "London"):
+        if name == "London":
+            frame.get_by_role("button", name="London", exact=True).click()
+        else:
+            frame.get_by_label("Zoom to a region").select_option(name)
+        settle(page, frame)
+        wanted = [c for c in small if region[c] == name]
+        found = areas(frame, wanted)
+        still.update({c: found.get(c, 0) for c in wanted if found.get(c, 0) < MIN_AREA_PX2})
+    assert still == {}, f"too small to click even after Zoom to: {still}"
+    london = [c for c in small if region[c] == "London"]
+    assert len(london) >= 20  # the reason for the London button: most boroughs are specks at first
+    frame.get_by_role("button", name="All England").click()
+    settle(page, frame)
+    assert areas(frame, ["E10000016"])["E10000016"] > 2000  # back to the whole country
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ui.hexmap") is None, reason="the hex layout (ui.hexmap) is not there")
+def test_hex_view_draws_153_cells_each_big_enough(page, app_url):
+    frame = load(page, f"{app_url}/?view=hex&la={KENT}")
+    assert frame.locator("path.authority-shape").count() == 153
+    seen = areas(frame)
+    assert min(seen.values()) >= MIN_AREA_PX2, sorted(seen.items(), key=lambda kv: kv[1])[:5]
+    assert frame.locator(f"path.selected-outline-{KENT}").count() == 1
+    assert "view=hex" in page.url
+
+
+def test_keyboard_selection_is_outlined_and_kept_across_years(page, app_url):
+    frame = load(page, f"{app_url}/?year=2024")
+    # the search box is the keyboard path to every authority on the map
+    box = page.get_by_label("Find an authority", exact=True)
+    box.click()
+    page.keyboard.type("Bournemouth")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Bournemouth, Christchurch and Poole").wait_for()
+    frame.locator(f"path.selected-outline-{BCP}").wait_for(state="attached")
+    page.wait_for_function(f"() => location.search.includes('la={BCP}')")
+    year = page.locator('[data-testid="stSidebar"]').get_by_label("Year (31 March)", exact=True).first
+    year.click()
+    page.locator('[role="option"]').filter(has_text="2019").first.click()
+    page.get_by_text("has no figures for 31 March 2019", exact=False).wait_for()
+    assert "(no figures for 2019)" in box.input_value() or page.get_by_text("(no figures for 2019)").count()
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(f"path.selected-outline-{DORSET_2019}").wait_for(state="attached")  # its area in 2019
+    assert f"la={BCP}" in page.url
+    year.click()
+    page.locator('[role="option"]').filter(has_text="2024").first.click()
+    page.get_by_role("heading", name="Bournemouth, Christchurch and Poole").wait_for()
+    page.frame_locator(MAP_FRAME).first.locator(f"path.selected-outline-{BCP}").wait_for(state="attached")
+    assert f"la={BCP}" in page.url and "year=2024" in page.url
+
+
+def test_one_enter_in_compare_adds_one_authority(page, app_url):
+    load(page, f"{app_url}/?compare={BCP}")
+    page.get_by_role("tab", name="Compare").click()
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Authorities to compare")
+    box.locator("input").click()
+    page.keyboard.type("Kent")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => location.search.includes('compare={BCP}%2C{KENT}')")
+    page.wait_for_timeout(500)
+    chips = box.locator('[data-baseweb="tag"]').all_inner_texts()
+    assert chips == ["Bournemouth, Christchurch and Poole", "Kent"]  # not Kensington, not Stoke-on-Trent
+    assert f"compare={BCP}%2C{KENT}&" in page.url + "&"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed with npm into .cache/npm (git-ignored) when missing."""
+    if not AXE_JS.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("axe-core is not installed and npm is not available to install it")
+        done = subprocess.run([npm, "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "axe-core@4"],
+                              capture_output=True, text=True, timeout=180)
+        if done.returncode != 0 or not AXE_JS.is_file():
+            pytest.skip(f"could not install axe-core with npm: {done.stderr.strip()[-300:]}")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_faults(page, source: str) -> list[str]:
+    """Serious and critical axe-core violations of the page (its frames included)."""
+    for frame in page.frames:
+        frame.evaluate(source)
+    found = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target).join(' | '));
+    }""")
+    return found
+
+
+def test_axe_finds_no_serious_violation_on_any_tab(page, app_url, axe_source):
+    load(page, f"{app_url}/?la={KENT}&compare={KENT},E06000035,E10000030")
+    faults = {}
+    for tab in TABS:
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(1500)
+        if tab == "Distances and scenarios":  # with a scenario, so its table and map are checked too
+            page.get_by_label("Authority", exact=True).click()
+            page.keyboard.type("Kent")
+            page.keyboard.press("Enter")
+            page.get_by_label("Places (+ open, − close)").fill("-10")
+            page.get_by_role("button", name="Add to the scenario").click()
+            page.get_by_text("Authorities that change", exact=False).wait_for(timeout=60_000)
+            page.frame_locator(MAP_FRAME).last.locator("path.authority-shape").first.wait_for(state="attached")
+        faults[tab] = axe_faults(page, axe_source)
+    assert faults == {tab: [] for tab in TABS}
