@@ -189,7 +189,7 @@ def test_past_year_draws_merged_councils(app):
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 150
     # BCP stays selected, greyed with a note naming what drew its area in 2019
     assert at.selectbox(key="authority_pick").value == "E06000058"
-    assert at.selectbox(key="authority_pick").options[-1] == "Bournemouth, Christchurch and Poole (no figures for 2019)"
+    assert at.selectbox(key="authority_pick").options[-1] == "Bournemouth, Christchurch and Poole"  # kept, at the end
     (note,) = [as_shown(w.value) for w in at.warning if "E06000058" in as_shown(w.value)]
     assert "has no figures for 31 March 2019" in note
     assert "In 2019 its area is shown as Dorset, Bournemouth and Poole." in note  # the combined unit of 2019

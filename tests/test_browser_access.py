@@ -118,7 +118,8 @@ def test_every_authority_has_a_clickable_area_or_is_reached_by_zoom_to(page, app
     assert len(london) >= 20  # the reason for the London button: most boroughs are specks at first
     frame.get_by_role("button", name="All England").click()
     settle(page, frame)
-    assert areas(frame, ["E10000016"])["E10000016"] > 2000  # back to the whole country
+    back = areas(frame, [KENT])[KENT]
+    assert abs(back - seen[KENT]) <= 0.1 * seen[KENT]  # back to the first view of the whole country
 
 
 @pytest.mark.skipif(importlib.util.find_spec("ui.hexmap") is None, reason="the hex layout (ui.hexmap) is not there")
@@ -144,16 +145,16 @@ def test_keyboard_selection_is_outlined_and_kept_across_years(page, app_url):
     year = page.locator('[data-testid="stSidebar"]').get_by_label("Year (31 March)", exact=True).first
     year.click()
     page.locator('[role="option"]').filter(has_text="2019").first.click()
-    page.get_by_text("has no figures for 31 March 2019", exact=False).wait_for()
-    assert "(no figures for 2019)" in box.input_value() or page.get_by_text("(no figures for 2019)").count()
+    page.get_by_text("has no figures for 31 March 2019", exact=False).wait_for()  # kept, with a note
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator(f"path.selected-outline-{DORSET_2019}").wait_for(state="attached")  # its area in 2019
     assert f"la={BCP}" in page.url
     year.click()
     page.locator('[role="option"]').filter(has_text="2024").first.click()
-    page.get_by_role("heading", name="Bournemouth, Christchurch and Poole").wait_for()
+    page.wait_for_function("() => location.search.includes('year=2024')")
     page.frame_locator(MAP_FRAME).first.locator(f"path.selected-outline-{BCP}").wait_for(state="attached")
-    assert f"la={BCP}" in page.url and "year=2024" in page.url
+    page.get_by_role("table").filter(has_text="Registered places").first.wait_for()  # its figures again
+    assert f"la={BCP}&" in page.url + "&"
 
 
 def test_one_enter_in_compare_adds_one_authority(page, app_url):
@@ -165,7 +166,8 @@ def test_one_enter_in_compare_adds_one_authority(page, app_url):
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => location.search.includes('compare={BCP}%2C{KENT}')")
     page.wait_for_timeout(500)
-    chips = box.locator('[data-baseweb="tag"]').all_inner_texts()
+    chips = box.locator('[aria-label="Selected values"]').first.locator("[data-tag]").evaluate_all(
+        "tags => tags.map(t => t.getAttribute('aria-label'))")
     assert chips == ["Bournemouth, Christchurch and Poole", "Kent"]  # not Kensington, not Stoke-on-Trent
     assert f"compare={BCP}%2C{KENT}&" in page.url + "&"
 

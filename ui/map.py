@@ -63,6 +63,8 @@ SELECTED_STYLE = {"color": SELECTED_COLOUR, "weight": 4, "fillOpacity": 0, "opac
 COMPARED_STYLE = {"color": COMPARED_COLOUR, "weight": 3, "fillOpacity": 0, "dashArray": "6 4", "opacity": 1}
 #: smallest box a zoom to the selection shows (degrees of latitude, longitude): some neighbours around it
 FOCUS_MIN_SPAN = (2.0, 3.2)
+#: the legend's width (top right): the first view keeps England clear of it (England is tall, the map wide)
+LEGEND_PX = 215
 
 
 def _value(column: str, value, missing: str, *, with_unit: bool = False) -> str:
@@ -271,7 +273,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
                    missing_label: str = "No figure (suppressed by DfE or not published)",
                    highlight: tuple[str, ...] = (), selected: str | None = None, compared: tuple[str, ...] = (),
                    breaks: Breaks | None = None, fixed_note: str | None = None, hexes: bool = False,
-                   zoom_controls: bool = True, focus: tuple[str, ...] = ()) -> folium.Map:
+                   zoom_controls: bool = True, focus: tuple[str, ...] = (),
+                   labels: gpd.GeoDataFrame | None = None) -> folium.Map:
     """England map of one measure for one year.
 
     Parameters
@@ -302,6 +305,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
         The shapes are hexagons: no scale bar, no basemap, no zoom-to control.
     focus : tuple of str
         Codes to zoom to (besides ``selected``), e.g. a scenario's changed authorities.
+    labels : GeoDataFrame, optional
+        [label, geometry (points, EPSG:4326)]: short names written on the map (the hexagons).
 
     Returns
     -------
@@ -327,6 +332,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
         symbol_layer(points, measures).add_to(fmap)
     if dotted is not None:
         dotted.add_to(fmap)
+    if labels is not None and len(labels):
+        map_controls.Labels(labels).add_to(fmap)
     outlines = []
     for codes, css, style, name, text in (
             (highlight, HIGHLIGHT_CLASS, {**SELECTED_STYLE, "weight": 3}, "Changed", None),
@@ -350,10 +357,10 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     fmap.get_root().header.add_child(folium.Element(map_controls.CSS), name="sufficiency_css")
     target = focus_bounds(boundaries, tuple(focus) + ((selected,) if selected and not hexes else ()))
     if target is not None:
-        fmap.fit_bounds(target)
+        fmap.fit_bounds(target, padding_bottom_right=(LEGEND_PX, 0))
     else:  # leave the top-right corner (North Sea) to the legend
         fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 10),
-                        padding_bottom_right=(150 if hexes else 120, 0))
+                        padding_bottom_right=(LEGEND_PX, 0))
     return fmap
 
 

@@ -40,8 +40,8 @@ CSS = """<style>
 .zoom-to button, .zoom-to select { font: 12px sans-serif; color: #111; background: #fff; border: 1px solid #767676;
   border-radius: 3px; padding: 2px 6px; cursor: pointer; text-align: left; }
 .zoom-to button:focus-visible, .zoom-to select:focus-visible { outline: 2px solid #1a5fb4; outline-offset: 1px; }
-.hex-label { pointer-events: none; font: bold 10px sans-serif; color: #111; text-align: center;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff; white-space: nowrap; }
+.hex-label { pointer-events: none; font: bold 10px/14px sans-serif; color: #111; text-align: center;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; white-space: nowrap; }
 </style>"""
 
 # Keep every tooltip inside the map: Leaflet places a sticky tooltip beside the cursor
@@ -149,7 +149,32 @@ class ZoomTo(MacroElement):
         self.buttons = buttons
         # zoomed in, the folded legend and these buttons take the top corners only
         self.fit = {"paddingTopLeft": [10, 30], "paddingBottomRight": [10, 45]}  # above the scale bar
-        self.wide = {"paddingTopLeft": [0, 10], "paddingBottomRight": [120, 0]}  # as the first view
+        self.wide = {"paddingTopLeft": [0, 10], "paddingBottomRight": [215, 0]}  # as the first view (ui.map)
+
+
+class Labels(MacroElement):
+    """Short labels at points (the hexagons' three letters): not clickable, not in the tab order.
+
+    ``labels`` has columns label (text, escaped here) and geometry (points, EPSG:4326).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            {{ this.points|tojson }}.forEach(function (p) {
+                L.marker([p[0], p[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: "hex-label", html: p[2], iconSize: [34, 14], iconAnchor: [17, 7]})}).addTo(map);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels) -> None:
+        super().__init__()
+        self._name = "Labels"
+        self.points = [[round(float(g.y), 5), round(float(g.x), 5), html.escape(str(t))]
+                       for g, t in zip(labels.geometry, labels["label"], strict=True)]
 
 
 class TooltipsInside(MacroElement):

@@ -24,12 +24,12 @@ def hex_available() -> bool:
 
 
 def shapes_for(ds: service.Dataset, view: service.YearView, kind: str):
-    """(shapes, points, regions) of the view: geographic, or one hexagon per authority."""
+    """(shapes, points, regions, labels) of the view: geographic, or one hexagon per authority."""
     shapes, points = cached.year_shapes(view.key, ds, view)
     if kind == "hex":
-        hexes, hex_regions = cached.hex_shapes(view.key, ds, view)
-        return hexes, points, hex_regions
-    return shapes, points, ds.regions
+        hexes, hex_regions, labels = cached.hex_shapes(view.key, ds, view)
+        return hexes, points, hex_regions, labels
+    return shapes, points, ds.regions, None
 
 
 def classes_for(ds: service.Dataset, view: service.YearView, opts: dict):
@@ -55,7 +55,7 @@ def chosen(ds: service.Dataset, view: service.YearView, names: dict[str, str]) -
 
 def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: str, names: dict[str, str]):
     # built fresh each run (~0.2 s): folium maps change when rendered, so they are not cached
-    shapes, points, regions = shapes_for(ds, view, kind)
+    shapes, points, regions, labels = shapes_for(ds, view, kind)
     measures = view.measures
     missing = sorted(set(measures["code"]) - set(shapes["code"]))
     if missing:
@@ -74,7 +74,7 @@ def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: st
                                missing_label=f"No figure: {notice}" if notice else
                                "No figure (suppressed by DfE or not published)",
                                breaks=breaks, fixed_note=note, hexes=kind == "hex", selected=selected,
-                               compared=compared)
+                               compared=compared, labels=labels)
     return fmap, shapes, breaks
 
 

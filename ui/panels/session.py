@@ -53,11 +53,14 @@ def picker_options(names: dict[str, str], kept: list[str]) -> list[str]:
 
 
 def picker_label(names: dict[str, str], known: dict[str, str], year: int):
-    """format_func for authority pickers: a name, or "Name (no figures for 2019)"."""
+    """format_func for authority pickers: the authority's name, the same in every year.
+
+    Streamlit keeps a picker's value as its label, so a label that changed with the year
+    would lose the selection; an authority with no figures in the year is explained by a
+    note instead (:func:`absent_note`).
+    """
     def label(code: str) -> str:
-        if code in names:
-            return names[code]
-        return f"{known.get(code, code)} (no figures for {year})"
+        return known.get(code) or names.get(code) or code
     return label
 
 
