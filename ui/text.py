@@ -55,10 +55,13 @@ need them too (a "two-step floating catchment"). **Best achievable share within 
 miles** places every child in a home in England as close to home as the places allow
 and reports the share of this authority's children that would then live within 20 miles.
 
-Click an authority (or pick it in the search box) to see its figures, its rank,
-its trend and the authorities in a similar children's-homes position. The link in your browser's address bar
-keeps the year, measure, region and authorities you chose: share it to show
-someone the same view.
+Click an authority (or pick it in **Find an authority**) to see its figures, its rank,
+its trend, and how it compares with England, its region and its DfE statistical neighbours.
+The **hex map** draws every authority as one hexagon of the same size, so London boroughs and
+small unitaries are as easy to find as counties; on the geographic map, **Zoom to** shows London
+or a region. Colour classes are the same for every year by default, so a colour means the same
+number whichever year you look at. The link in your browser's address bar keeps the year, measure,
+map view, region and authorities you chose: share it to show someone the same view.
 """
 
 ATTRIBUTION = (
