@@ -169,7 +169,10 @@ def test_map_is_offline_with_one_feature_per_authority(app, ds):
     assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
     script = args["script"]
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153
-    assert script.count('"type": "Feature"') == 153 + len(ds.regions)
+    # one shape per authority, the regions, and a clickable dot on each of the three tiniest authorities
+    assert script.count('"type": "Feature"') == 153 + len(ds.regions) + 3
+    assert sorted(re.findall(r'"className": "tiny-authority la-(E\d{8})"', script)) == ["E06000009", "E06000039",
+                                                                                     "E06000053"]
     # Halton's demand is suppressed by DfE in 2024: grey, and the tooltip says why
     assert re.search(r'case "E06000006": \s*return \{"className": "authority-shape la-E06000006", '
                      r'"color": "#ffffff", "fillColor": "#c8c8c8"', script)
@@ -206,7 +209,7 @@ def test_every_measure_draws(app):
     for measure in model.MEASURES:
         at.selectbox(key="measure").set_value(measure).run()
         assert not at.exception, measure
-        legend = json.loads(re.search(r'div\.innerHTML = (".*?");', map_args(at)["script"]).group(1))
+        legend = json.loads(re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", map_args(at)["script"]).group(1))
         assert f'<div class="legend-title">{html.escape(model.MEASURES[measure]["label"])}</div>' in legend
 
 

@@ -55,7 +55,7 @@ def open_map(page, url: str):
     """Load the app and wait until the map has drawn and stopped moving (fitBounds, layout)."""
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME).first  # the England map (the scenario and flow maps come later)
-    frame.locator("path.authority-shape").first.wait_for(timeout=60_000)
+    frame.locator("path.authority-shape").first.wait_for(state="attached", timeout=60_000)
     kent, before = frame.locator(f"path.la-{KENT}"), None
     for _ in range(40):
         page.wait_for_timeout(250)
@@ -66,7 +66,7 @@ def open_map(page, url: str):
     return frame
 
 
-def test_map_draws_every_authority_offline(offline_page, app_url, ds, tmp_path):
+def test_map_draws_every_authority_offline(offline_page, app_url, ds, measures, tmp_path):
     frame = open_map(offline_page, app_url)
     assert frame.locator("path.authority-shape").count() == len(ds.boundaries) == 153
     codes = frame.locator("path.authority-shape").evaluate_all(
@@ -80,6 +80,18 @@ def test_map_draws_every_authority_offline(offline_page, app_url, ds, tmp_path):
     assert offline_page.blocked == []
     offline_page.screenshot(path=tmp_path / "map.png", full_page=True)
     assert (tmp_path / "map.png").stat().st_size > 50_000
+    # the places circles: one per authority with places, drawn by the same offline Leaflet
+    offline_page.get_by_text("Map options").click()
+    offline_page.get_by_text("Circles: places per authority").click()
+    with_places = int((measures["places"].fillna(0) > 0).sum())
+    offline_page.wait_for_function(
+        """n => {
+            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            return f && f.contentDocument && f.contentDocument.querySelectorAll('path.places-symbol').length === n;
+        }""", arg=with_places, timeout=60_000)
+    assert frame.locator("path.authority-shape").count() == 153
+    assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
+    assert offline_page.blocked == []
 
 
 def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, tmp_path):
@@ -209,21 +221,6 @@ def test_html_names_show_literally_in_leaflet(offline_page, app_url):
     assert "Region " + EVIL in flat(offline_page.locator(".leaflet-tooltip").filter(has_text="Plain").inner_text())
     assert offline_page.locator("img").count() == 0
     assert dialogs == [] and offline_page.blocked == []
-
-
-def test_places_circles_one_per_authority_with_places(offline_page, app_url, measures):
-    frame = open_map(offline_page, app_url)
-    offline_page.get_by_text("Map options").click()
-    offline_page.get_by_text("Circles: places per authority").click()
-    with_places = int((measures["places"].fillna(0) > 0).sum())
-    offline_page.wait_for_function(
-        """n => {
-            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-            return f && f.contentDocument && f.contentDocument.querySelectorAll('path.places-symbol').length === n;
-        }""", arg=with_places, timeout=60_000)
-    assert frame.locator("path.authority-shape").count() == 153
-    assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
-    assert offline_page.blocked == []
 
 
 def test_placements_upload_draws_flows_and_keeps_small_numbers_hidden(offline_page, app_url, tmp_path):

@@ -103,7 +103,7 @@ def test_symbols_are_at_authority_points_with_area_scaling(squares):
 def test_legend_has_units_and_missing_swatch(squares):
     boundaries, measures, _, _ = squares
     page = umap.map_html(umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP))
-    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+    legend = json.loads(re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", page).group(1))
     assert "Local bed gap" in legend and '<div class="legend-unit">places</div>' in legend
     assert "No figure (suppressed by DfE or not published)" in legend
 
@@ -145,7 +145,7 @@ def test_highlighted_authorities_are_outlined():
 
 
 def _legend(page: str) -> str:
-    return json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+    return json.loads(re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", page).group(1))
 
 
 def test_selected_and_compared_are_outlined_and_the_map_zooms_to_the_selection(squares):
@@ -173,6 +173,7 @@ def test_zoom_control_offers_england_london_and_every_region(squares):
     assert '[["All England", [[52.0, -2.0], [52.5, -0.5]]], ["London"' in page  # buttons in this order
     hexes = umap.map_html(umap.choropleth_map(boundaries, london, "local_bed_gap", GAP, hexes=True))
     assert "zoom-to-button" not in hexes and "L.control.scale" not in hexes
+    assert 'L.control.scale({position: "bottomright"})' in page
 
 
 def test_legend_highest_first_and_says_which_side_is_a_shortfall(squares):

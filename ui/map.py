@@ -64,7 +64,7 @@ COMPARED_STYLE = {"color": COMPARED_COLOUR, "weight": 3, "fillOpacity": 0, "dash
 #: smallest box a zoom to the selection shows (degrees of latitude, longitude): some neighbours around it
 FOCUS_MIN_SPAN = (2.0, 3.2)
 #: the legend's width (top right): the first view keeps England clear of it (England is tall, the map wide)
-LEGEND_PX = 215
+LEGEND_PX = 205
 
 
 def _value(column: str, value, missing: str, *, with_unit: bool = False) -> str:
@@ -81,6 +81,8 @@ def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str
     where DfE suppressed the demand figures, says so with DfE's reason.
     """
     fmt = service.formats
+    # the short heading, without its unit (the value carries it): "Best share within 20 miles"
+    short = fmt.short_header(measure).split(" (")[0] if measure in fmt.column_formats() else measure_label
     out = []
     for r in rows.to_dict("records"):
         note = r.get("demand_note") or ""
@@ -104,7 +106,7 @@ def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str
         if measure not in ("places", "children_in_homes", "local_bed_gap"):
             value = _value(measure, r.get(measure), extra or missing, with_unit=True)
             sign = fmt.sign_meaning(measure, r.get(measure))
-            lines.append((html.escape(measure_label), value + (f"<br>{html.escape(sign)}" if sign else "")))
+            lines.append((html.escape(short), value + (f"<br>{html.escape(sign)}" if sign else "")))
         for text in dict.fromkeys(t for t in (note, extra) if isinstance(t, str) and t):
             lines.append(("Note", html.escape(text)))
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in lines)
@@ -318,7 +320,9 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     west, south, east, north = boundaries.total_bounds
     # no scroll-wheel zoom: the map sits in a long page, and the wheel should scroll the page
     fmap = offline_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6,
-                       control_scale=not hexes, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5)
+                       control_scale=False, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5)
+    if not hexes:
+        map_controls.ScaleBar().add_to(fmap)
     if tiles and not hexes:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)",
                          attr="© OpenStreetMap contributors").add_to(fmap)

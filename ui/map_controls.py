@@ -17,8 +17,8 @@ from ui.classes import MISSING_COLOUR, Classes
 
 CSS = """<style>
 .leaflet-container { background: #f4f6f8; font: 13px/1.35 "Source Sans Pro", sans-serif; }
-.sufficiency-legend { background: rgba(255,255,255,0.95); padding: 6px 8px; color: #111;
-  border: 1px solid #767676; border-radius: 4px; max-width: 200px; font-size: 12px; }
+.sufficiency-legend { background: rgba(255,255,255,0.95); padding: 5px 7px; color: #111;
+  border: 1px solid #767676; border-radius: 4px; max-width: 190px; font-size: 12px; line-height: 1.25; }
 .sufficiency-legend summary { font-weight: bold; cursor: pointer; }
 .sufficiency-legend details[open] summary { margin-bottom: 2px; }
 .sufficiency-legend .legend-title { font-weight: bold; }
@@ -29,12 +29,14 @@ CSS = """<style>
 .sufficiency-legend .note { margin-top: 4px; color: #222; }
 .sufficiency-legend .outline { display: inline-block; width: 14px; height: 9px; margin-right: 5px;
   vertical-align: middle; background: transparent; }
-.leaflet-tooltip { padding: 4px 6px; white-space: normal; width: max-content; max-width: 290px; color: #111; }
+.leaflet-tooltip { padding: 4px 6px; white-space: normal; width: max-content; max-width: 290px; color: #111;
+  opacity: 1 !important; }
 .sufficiency-tip { font-size: 12px; line-height: 1.3; }
 .sufficiency-tip table { border-collapse: collapse; margin: 2px 0; }
 .sufficiency-tip td, .sufficiency-tip th { padding: 0 6px 0 0; font-size: 12px; text-align: left; border: 0;
   vertical-align: top; }
-.sufficiency-tip th { font-weight: normal; color: #333; white-space: nowrap; }
+.sufficiency-tip th { font-weight: normal; color: #333; max-width: 130px; }
+.sufficiency-tip td { min-width: 80px; }
 .zoom-to { background: #fff; padding: 4px; display: flex; flex-wrap: wrap; gap: 3px; max-width: 190px; }
 .zoom-to select { flex-basis: 100%; }
 .zoom-to button, .zoom-to select { font: 12px sans-serif; color: #111; background: #fff; border: 1px solid #767676;
@@ -61,6 +63,19 @@ TOOLTIP_CLAMP_JS = """
     if (corner.x + dx < m) { dx = m - corner.x; }
     if (corner.y + h > size.y - m) { dy = size.y - m - h - corner.y; }
     if (corner.y + dy < m) { dy = m - corner.y; }
+    // controls sit above tooltips: a tooltip that would go under the legend (top right) moves to
+    // its left, one under the zoom buttons (top left) below them. 8 px clear: Leaflet's direction
+    // classes add a 6 px margin to the tooltip.
+    var box = map.getContainer().getBoundingClientRect();
+    [".sufficiency-legend", ".zoom-to"].forEach(function (sel) {
+      map.getContainer().querySelectorAll(sel).forEach(function (c) {
+        var r = c.getBoundingClientRect(), left = r.left - box.left, top = r.top - box.top;
+        var x = corner.x + dx, y = corner.y + dy;
+        if (!(x < left + r.width && x + w > left && y < top + r.height && y + h > top)) { return; }
+        if (sel === ".sufficiency-legend" && left - 8 - w >= m) { dx = left - 8 - w - corner.x; }
+        else if (top + r.height + 8 + h <= size.y) { dy = top + r.height + 8 - corner.y; }
+      });
+    });
     if (dx || dy) { L.DomUtil.setPosition(el, at.add([dx, dy])); }
   };
   L.Tooltip.prototype._sufficiencyClamp = true;
@@ -149,7 +164,7 @@ class ZoomTo(MacroElement):
         self.buttons = buttons
         # zoomed in, the folded legend and these buttons take the top corners only
         self.fit = {"paddingTopLeft": [10, 30], "paddingBottomRight": [10, 45]}  # above the scale bar
-        self.wide = {"paddingTopLeft": [0, 10], "paddingBottomRight": [215, 0]}  # as the first view (ui.map)
+        self.wide = {"paddingTopLeft": [0, 10], "paddingBottomRight": [205, 0]}  # as the first view (ui.map.LEGEND_PX)
 
 
 class Labels(MacroElement):
@@ -175,6 +190,20 @@ class Labels(MacroElement):
         self._name = "Labels"
         self.points = [[round(float(g.y), 5), round(float(g.x), 5), html.escape(str(t))]
                        for g, t in zip(labels.geometry, labels["label"], strict=True)]
+
+
+class ScaleBar(MacroElement):
+    """Leaflet's scale bar, bottom right (bottom left is where the Isles of Scilly are drawn)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({position: "bottomright"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ScaleBar"
 
 
 class TooltipsInside(MacroElement):

@@ -85,8 +85,9 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 #: what ``summary`` prints, in this order (the CSV exports keep every column and its machine name)
-SUMMARY_COLUMNS = ["region", "homes", "places", "children_in_homes", "homes_share", "places_share", "children_share",
-                   "location_quotient", "private_share", "rank_places", "authorities_without_demand"]
+SUMMARY_COLUMNS = ["region", "homes", "places", "children_in_homes", "placed_outside", "placed_outside_pct",
+                   "homes_share", "places_share", "children_share", "location_quotient", "private_share", "rank_places",
+                   "authorities_without_demand"]
 
 
 def run_scenario(args: argparse.Namespace) -> int:
