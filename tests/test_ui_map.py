@@ -158,9 +158,9 @@ def test_selected_and_compared_are_outlined_and_the_map_zooms_to_the_selection(s
     assert f"{umap.COMPARED_CLASS}-E06000001" not in page  # the selected one is not outlined twice
     legend = _legend(page)
     assert "Selected" in legend and "Compared" in legend
-    # zoomed on Alpha (-2..-1.5, 52..52.5), with at least 2 x 3.2 degrees around it
+    # zoomed on Alpha (-2..-1.5, 52..52.5) at three times its size: 1.5 x 1.5 degrees around its centre
     bounds = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
-    assert bounds == [[51.25, -3.35], [53.25, -0.15]]
+    assert bounds == [[51.5, -2.5], [53.0, -1.0]]
 
 
 def test_zoom_control_offers_england_london_and_every_region(squares):

@@ -61,8 +61,10 @@ SYMBOL_MAX_RADIUS_PX = 22.0
 DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 SELECTED_STYLE = {"color": SELECTED_COLOUR, "weight": 4, "fillOpacity": 0, "opacity": 1}
 COMPARED_STYLE = {"color": COMPARED_COLOUR, "weight": 3, "fillOpacity": 0, "dashArray": "6 4", "opacity": 1}
-#: smallest box a zoom to the selection shows (degrees of latitude, longitude): some neighbours around it
-FOCUS_MIN_SPAN = (2.0, 3.2)
+#: smallest box a zoom to the selection shows (degrees of latitude, longitude, about 55 x 55 km): a London
+#: borough with the boroughs around it; a bigger selection is shown at three times its size
+FOCUS_MIN_SPAN = (0.5, 0.8)
+FOCUS_SCALE = 3.0
 #: the legend's width (top right): the first view keeps England clear of it (England is tall, the map wide)
 LEGEND_PX = 205
 
@@ -250,8 +252,8 @@ def focus_bounds(boundaries: gpd.GeoDataFrame, codes: tuple[str, ...]) -> list[l
         return None
     west, south, east, north = chosen.total_bounds
     lat, lon = (south + north) / 2, (west + east) / 2
-    half_lat = max((north - south) * 0.6, FOCUS_MIN_SPAN[0] / 2)
-    half_lon = max((east - west) * 0.6, FOCUS_MIN_SPAN[1] / 2)
+    half_lat = max((north - south) * FOCUS_SCALE / 2, FOCUS_MIN_SPAN[0] / 2)
+    half_lon = max((east - west) * FOCUS_SCALE / 2, FOCUS_MIN_SPAN[1] / 2)
     return map_controls.bounds_json((lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat))
 
 
