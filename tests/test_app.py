@@ -204,13 +204,22 @@ def test_past_year_draws_merged_councils(app):
     assert at.selectbox(key="authority_pick").value == "E06000058" and not at.exception
 
 
+def legend_of(at: AppTest) -> str:
+    """The legend HTML the map shows (escaped text, as Leaflet receives it)."""
+    found = re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", map_args(at)["script"])
+    return json.loads(found.group(1))
+
+
 def test_every_measure_draws(app):
     at = app.run()
+    assert "same classes for 2014–2024" in legend_of(at)  # the default: classes fixed across years
+    # classes of each year alone here (quicker: fixed classes of a distance measure solve every year's allocation)
+    at.toggle(key="fixed_classes").set_value(False).run()
+    assert "classes for 2024 only" in legend_of(at)
     for measure in model.MEASURES:
         at.selectbox(key="measure").set_value(measure).run()
         assert not at.exception, measure
-        legend = json.loads(re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", map_args(at)["script"]).group(1))
-        assert f'<div class="legend-title">{html.escape(model.MEASURES[measure]["label"])}</div>' in legend
+        assert f'<div class="legend-title">{html.escape(model.MEASURES[measure]["label"])}</div>' in legend_of(at)
 
 
 def test_bad_upload_shows_plain_message(app):

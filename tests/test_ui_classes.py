@@ -103,3 +103,22 @@ def test_a_value_beyond_fixed_breaks_stays_on_its_side_of_zero():
     classes = uclasses.classify(pd.Series([-3.0, 0.0, 9.0]), breaks=breaks)  # -3 > -6, yet not "0"
     assert classes.class_of.tolist() == [0, 1, 2]
     assert classes.labels == [f"{M}10 to {M}3", "0", "1 to 9"]
+
+
+def test_fixed_classes_of_the_embedded_gap_hold_for_every_year(ds):
+    """ui.cached.fixed_breaks: one set of bounds from every year's local bed gap, so 2019 and 2024
+    get the same legend, equal to the breaks of the pooled values worked out here."""
+    from sufficiency import service
+    from ui import cached
+
+    data = service.embedded(geometry=False)
+    breaks, note = cached.fixed_breaks(data.key, "local_bed_gap", service.CATEGORIES_DEFAULT, "Quantiles", 6, data)
+    pooled = service.all_years(data)
+    assert breaks == uclasses.make_breaks(pooled["local_bed_gap"], "Quantiles", 6, diverging=True,
+                                          column="local_bed_gap")
+    years = sorted(pooled.loc[pooled["local_bed_gap"].notna(), "year"].unique())
+    assert note == f"same classes for {years[0]}–{years[-1]}"
+    assert "zero" in breaks.sides and all(float(b).is_integer() for b in breaks.bins)  # whole bounds for a count
+    one = [uclasses.classify(pooled.loc[pooled["year"] == y, "local_bed_gap"], breaks=breaks) for y in (2019, 2024)]
+    assert one[0].colours == one[1].colours
+    assert one[0].labels[1:-1] == one[1].labels[1:-1]  # only an end class may widen to hold a year's extreme

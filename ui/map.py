@@ -322,7 +322,8 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     west, south, east, north = boundaries.total_bounds
     # no scroll-wheel zoom: the map sits in a long page, and the wheel should scroll the page
     fmap = offline_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6,
-                       control_scale=False, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5)
+                       control_scale=False, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5,
+                       zoomAnimation=False, fadeAnimation=False)  # no motion: zooms land at once
     if not hexes:
         map_controls.ScaleBar().add_to(fmap)
     if tiles and not hexes:
