@@ -120,6 +120,43 @@ def test_disclosure_rule_changes_the_download(app, ds, downloads):
     assert expected != service.csv(expected_table(ds, YEAR))
 
 
+def test_suppressed_table_stays_typed_and_says_what_was_hidden(app, ds):
+    at = app.run()
+    at.selectbox(key="disclosure").set_value("suppress").run()
+    assert not at.exception
+    table = shortfall_frame(at)
+    suppressed = service.apply_disclosure(expected_table(ds, YEAR), "suppress").set_index("code")
+    hit = suppressed.index[suppressed["net_gain"].eq("c")].tolist()
+    assert len(hit) == 19  # net gains of 1 to 5 children in 2024, hidden by the rule
+    shown = table.set_index("code")
+    # numbers stay numbers (no "c" in a number column: Arrow never fails); the hidden ones are <NA>
+    assert str(shown["net_gain"].dtype) == "Float64" and str(shown["children_in_homes"].dtype) == "Float64"
+    assert shown.loc[hit, "net_gain"].isna().all()
+    assert (shown.loc[hit, "small_numbers"] == "Net gain: suppressed (c)").all()
+    kept = suppressed.index[suppressed["net_gain"].ne("c") & suppressed["net_gain"].notna()]
+    assert (shown.loc[kept, "small_numbers"] == "").all()
+    assert shown.loc[kept, "net_gain"].tolist() == suppressed.loc[kept, "net_gain"].astype(float).tolist()
+
+
+def test_hex_view_from_the_link_and_the_map_as_a_table(app, ds):
+    app.query_params.update({"view": "hex", "la": "E09000020"})
+    at = app.run()
+    assert not at.exception and at.radio(key="view").value == "hex"
+    script = map_args(at)["script"]
+    assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153
+    assert script.count('className: "hex-label"') == 1 and script.count('"KNS"') == 1  # the labels, Kensington's
+    assert '"className": "selected-outline selected-outline-E09000020"' in script
+    assert "zoom-to-button" not in script and "tiny-authority" not in script  # hexagons need neither
+    assert at.query_params["view"] == "hex"
+    (table,) = [d.value for d in at.dataframe if "map_class" in d.value.columns]
+    gaps = table["local_bed_gap"].dropna()
+    assert len(table) == 153 and gaps.is_monotonic_decreasing  # every authority, largest gap first
+    assert set(table.loc[table["local_bed_gap"].isna(), "map_class"]) == {"no figure"}
+    assert table["map_class"].iloc[0] == "17 to 117"  # the legend's top class (fixed across years)
+    at.radio(key="view").set_value("map").run()
+    assert at.query_params["view"] == "map" and "zoom-to-button" in map_args(at)["script"]
+
+
 def test_link_restores_view_and_reports_bad_values(app):
     app.query_params.update({"year": "2019", "measure": "places", "la": "E08000003",
                              "compare": "E08000003,E08000012,E99999999", "region": "North West"})
