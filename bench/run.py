@@ -16,6 +16,8 @@ model_all_years        measures_all_years (the app's detail panel needs it)
 cli_export             python -m sufficiency export --year 2024 --out file
 cli_export_ratio       the same cold export ÷ a bare import geopandas, pandas in the same run
 placements_small/large python -m sufficiency placements: 2 rows (≤ 2 s, ≤ 400 MB), 100,000 rows (≤ 10 s)
+profile_cli_html/pdf   python -m sufficiency profile --authority Stockport, HTML and PDF (< 5 s after the first)
+profile_all_html       every authority's profile as HTML in-process (≤ 20 s); profile_pdf: one PDF
 map_html, map_geojson  bytes of the England map page and of its GeoJSON (≤ 1.5 MB)
 app_script_*           app.py run by AppTest (server side only): first run, rerun
 app_*                  streamlit run: ready, first map (≤ 3 s), click to detail
@@ -40,7 +42,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import browser, geo_cases, model_cases, placement_cases, report  # noqa: E402
+from bench import browser, geo_cases, model_cases, placement_cases, report, report_cases  # noqa: E402
 from bench.timing import Result  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -91,6 +93,8 @@ def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
         ("postcode geocoding", lambda: geo_cases.geocoding(plan.geocode_n, max(1, plan.repeats // 2),
                                                                    plan.trace_slow)),
         ("placements CLI", lambda: placement_cases.placements(plan.child_repeats, plan.placements_n)),
+        ("profile CLI", lambda: report_cases.profile_cli(plan.child_repeats, plan.mode == "quick")),
+        ("every authority's profile", lambda: report_cases.profile_all(plan.repeats, plan.mode == "quick")),
         ("app script (server side)", lambda: browser.script_runs(max(2, plan.repeats))),
         ("app in Chromium", app),
     ]

@@ -3,11 +3,13 @@
 Rules (``disclosure``):
 
 none      figures as published / derived.
-suppress  any count of children from 1 to 5 is replaced by "c"; secondary
-          suppression: in a row, children_in_homes = placed_outside + placed inside,
-          so when one of the three is suppressed every child figure of that row
-          that would reveal it (children_in_homes and bounds, placed_outside,
-          placed_outside_pct, local_bed_gap and bounds, places_per_child) is too.
+suppress  any count of children from 1 to 5 is replaced by "c", and so is every
+          other child figure of its row that would reveal it (secondary
+          suppression): a count of 1-5 (or a total minus its part, e.g.
+          children_in_homes - placed_outside, with_distance - over_20_miles)
+          hides the row's child counts and the shares and medians made from
+          them. Net gain is a difference, not a count of children: only a net
+          gain of 1-5 either way is hidden, on its own.
 round5    child counts rounded to the nearest 5 (percentages and ratios recomputed
 round10   from the rounded counts are not shown: they would undo the rounding).
 
@@ -37,9 +39,11 @@ CHILD_COUNTS = ["children_in_homes", "children_in_homes_low", "children_in_homes
                 "with_distance", "over_20_miles", "outside_la", "within_20_miles", "unplaced", "children_looked_after"]
 CHILD_DERIVED = ["placed_outside_pct", "places_per_child", "share_within_20_miles", "share_over_20_miles",
                  "share_outside_la", "median_distance_km", "median_distance_miles"]
-#: Counts whose smallness makes every child figure in the row disclosive.
-ROW_TRIGGERS = ["children_in_homes", "children_in_homes_low", "children_in_homes_high", "placed_outside", "children",
-                "allocated", "placements", "with_distance"]
+#: Differences between child figures (gaps), not counts of children: never a trigger themselves.
+NOT_COUNTS = ["net_gain", "local_bed_gap", "local_bed_gap_low", "local_bed_gap_high"]
+#: (total, part) pairs: a small remainder (total - part) reveals a small number of children too.
+COMPLEMENTS = [("children_in_homes", "placed_outside"), ("with_distance", "over_20_miles"),
+               ("placements", "outside_la"), ("children_in_homes", "within_20_miles")]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -70,14 +74,14 @@ def _suppress(out: pd.DataFrame, counts: list[str], derived: list[str]) -> pd.Da
         v = out[col].astype("Float64").abs() if col in out else pd.Series(pd.NA, index=out.index, dtype="Float64")
         return ((v >= 1) & (v <= 5)).fillna(False).astype(bool)
 
-    children = out["children_in_homes"].astype("Float64") if "children_in_homes" in out else None
     row_hit = pd.Series(False, index=out.index)
-    for col in ROW_TRIGGERS:
-        if col in out:
+    for col in counts:
+        if col not in NOT_COUNTS:
             row_hit |= small(col)
-    if children is not None and "placed_outside" in out:
-        inside = children - out["placed_outside"].astype("Float64")
-        row_hit |= ((inside >= 1) & (inside <= 5)).fillna(False).astype(bool)
+    for total, part in COMPLEMENTS:
+        if total in out and part in out:
+            rest = out[total].astype("Float64") - out[part].astype("Float64")
+            row_hit |= ((rest >= 1) & (rest <= 5)).fillna(False).astype(bool)
     out = out.astype({c: "object" for c in counts + derived})
     for col in counts + derived:
         if col in ("net_gain",):

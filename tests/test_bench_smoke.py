@@ -22,7 +22,7 @@ ROWS = {
     "allocation", "attr_authorities_1", "attr_authorities_2", "attr_authorities_3", "attr_authorities_growth",
     "attr_grid_1", "attr_grid_2", "attr_grid_3", "attr_grid_growth", "geocode_build", "geocode_cold",
     "geocode_lookup", "app_script_first", "app_script_rerun", "cli_export_ratio", "placements_small",
-    "placements_large", *APP_ROWS,
+    "placements_large", "profile_cli_html", "profile_cli_pdf", "profile_all_html", "profile_pdf", *APP_ROWS,
 }
 # derived rows; and two pandas-heavy ones that --quick does not trace (tracemalloc makes them slow)
 NO_MEMORY = {"map_geojson", "attr_authorities_growth", "attr_grid_growth", "model_all_years", "geocode_lookup"}

@@ -129,3 +129,16 @@ def test_carriage_return_inside_a_name_cannot_start_a_new_row():
     text = export_csv(table, "none").decode()
     rows = list(csv.reader(io.StringIO(text, newline=None)))  # universal newlines, as spreadsheets read
     assert len(rows) == 2 and rows[1][0].startswith("Leeds")
+
+
+def test_a_small_part_or_a_small_remainder_hides_the_row_in_a_placements_table():
+    """10 placements of which 1 over 20 miles (a part of 1), or 8 over 20 miles (a remainder of 2 within
+    20 miles): either reveals a child, so the row's child figures are all "c"; a row with no small part stays."""
+    table = pd.DataFrame({"code": ["E06000001", "E06000002", "E06000003"],
+                          "placements": [10, 10, 12], "with_distance": [10, 10, 12],
+                          "over_20_miles": [1, 8, 6], "share_over_20_miles": [0.1, 0.8, 0.5],
+                          "outside_la": [7, 7, 6], "share_outside_la": [0.7, 0.7, 0.5]})
+    out = apply_disclosure(table, "suppress")
+    for col in ("placements", "with_distance", "over_20_miles", "share_over_20_miles", "outside_la"):
+        assert out[col].tolist()[:2] == ["c", "c"], col
+    assert out.loc[2, ["placements", "over_20_miles", "outside_la"]].tolist() == [12, 6, 6]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m sufficiency export|summary|reconcile|scenario|placements|matrix``.
+"""Command line: ``python -m sufficiency export|summary|reconcile|scenario|placements|matrix|neighbours|profile``.
 
 Examples::
 
@@ -9,6 +9,7 @@ Examples::
     python -m sufficiency scenario --year 2024 --open E08000032:20 --close E06000001:4
     python -m sufficiency placements my_placements.csv --out by_authority.csv --flows flows.csv
     python -m sufficiency matrix --out distances.csv
+    python -m sufficiency profile --authority Stockport --year 2024 --out stockport.pdf --out stockport.html
 
 A thin front end over :mod:`sufficiency.service` (the app calls the same functions).
 Bad input ends with exit code 2 and one plain sentence per problem on stderr, never a

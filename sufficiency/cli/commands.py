@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 from sufficiency import service
-from sufficiency.cli.writing import write
+from sufficiency.cli.writing import check_outputs, write
 
 CHILD_LEVEL_WARNING = (
     "warning: the child-level file holds one row per placement. It is personal data about children: "
@@ -131,5 +132,68 @@ def run_matrix(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"reconcile": run_reconcile, "export": run_export, "summary": run_summary, "scenario": run_scenario,
+PROFILE_FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def _profile_paths(args: argparse.Namespace, profiles: list) -> list[tuple[object, str, Path]]:
+    """(profile, format, path) for every file to write, by the rule of ``profile --help``."""
+    if args.out_dir is not None:
+        if args.out:
+            _refuse([service.Problem("give --out or --out-dir, not both", column="--out-dir")])
+        formats = list(dict.fromkeys(args.format)) or ["html", "pdf"]
+        return [(p, f, args.out_dir / service.profile_file_name(p.name, p.code, p.year, f))
+                for p in profiles for f in formats]
+    problems = []
+    if args.format:
+        problems.append(service.Problem("--format goes with --out-dir; with --out the file ending says the format",
+                                        column="--format"))
+    if not args.out:
+        problems.append(service.Problem("give --out FILE.html or --out FILE.pdf (or --out-dir DIR)", column="--out"))
+    for out in args.out:
+        if out.suffix.lower() not in PROFILE_FORMATS:
+            problems.append(service.Problem(f"--out {out}: the file must end .html or .pdf", column="--out",
+                                            value=str(out)))
+        if len(profiles) > 1 and "{name}" not in str(out) and "{code}" not in str(out):
+            problems.append(service.Problem(f"--out {out}: with several authorities put {{name}} or {{code}} in the "
+                                            "file name (e.g. profiles/{name}-2024.pdf), or use --out-dir",
+                                            column="--out", value=str(out)))
+    if problems:
+        _refuse(problems)
+    return [(p, PROFILE_FORMATS[out.suffix.lower()],
+             Path(str(out).replace("{name}", service.profile_slug(p.name)).replace("{code}", p.code)))
+            for p in profiles for out in args.out]
+
+
+def _refuse(problems: list) -> None:
+    raise service.InputError(problems=problems)
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    changes = service.parse_changes(args.open, args.close) if args.open or args.close else None
+    ds = dataset(args, geometry=True)
+    year = service.check_year(ds, args.year)
+    codes, problems = [], []
+    for given in args.authority:
+        try:
+            codes.append(service.find_authority(ds, given, year))
+        except service.InputError as exc:
+            problems += exc.problems
+    if problems:
+        _refuse(problems)
+    placements = service.placements_report(ds, service.UserFile.from_path(args.placements)) \
+        if args.placements else None
+    profiles = [service.authority_profile(ds, code, year, categories=args.categories, disclosure=args.disclosure,
+                                          placements=placements, changes=changes) for code in dict.fromkeys(codes)]
+    targets = _profile_paths(args, profiles)
+    check_outputs(argparse.Namespace(out=[path for _, _, path in targets], providers=args.providers,
+                                     demand=args.demand, net_gain=args.net_gain, boundaries=args.boundaries,
+                                     placements=args.placements))
+    for profile, fmt, path in targets:
+        write(service.profile_html(profile) if fmt == "html" else service.profile_pdf(profile), path)
+        print(f"wrote {path} ({profile.name}, {profile.code}, 31 March {profile.year})", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"profile": run_profile, "reconcile": run_reconcile, "export": run_export, "summary": run_summary,
+            "scenario": run_scenario,
             "placements": run_placements, "matrix": run_matrix, "neighbours": run_neighbours}

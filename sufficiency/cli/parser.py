@@ -61,4 +61,32 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--open", action="append", default=[], metavar="CODE:N", help="open N places in CODE")
     s.add_argument("--close", action="append", default=[], metavar="CODE:N", help="close N places in CODE")
     s.add_argument("--out", type=Path, help="before/after CSV (default: standard output)")
+    _profile_parser(sub)
     return p
+
+
+def _profile_parser(sub) -> None:
+    pr = sub.add_parser("profile", help="an authority's sufficiency profile as HTML or PDF, ready to hand over",
+                        description="One authority's printable sufficiency profile. The format follows the file "
+                                    "ending (.html or .pdf); repeat --out for both. Several --authority: put {name} "
+                                    "or {code} in --out (e.g. profiles/{name}-2024.pdf), or give --out-dir.")
+    pr.add_argument("--authority", action="append", required=True, metavar="NAME_OR_CODE",
+                    help='an authority by name or ONS code, as at --year (repeat for several), e.g. "Stockport"')
+    pr.add_argument("--year", type=int, help="year as at 31 March (default: latest with both Ofsted and DfE figures)")
+    pr.add_argument("--out", type=Path, action="append", default=[],
+                    help="output file ending .html or .pdf (repeat for both formats); with several authorities "
+                         "it must contain {name} or {code}")
+    pr.add_argument("--out-dir", type=Path, help="folder to write <name>-<code>-<year>.<format> files into")
+    pr.add_argument("--format", action="append", choices=["html", "pdf"], default=[],
+                    help="with --out-dir: the formats to write (repeat; default: html and pdf)")
+    pr.add_argument("--disclosure", choices=list(RULES), default="suppress",
+                    help="small-number control for every child count in the report (default: suppress)")
+    pr.add_argument("--categories", default=",".join(CATEGORIES_DEFAULT),
+                    help=f"comma-separated provision categories: {', '.join(CATEGORIES)}")
+    pr.add_argument("--providers", type=Path, action="append", default=[], help="your own Ofsted provider-level file")
+    pr.add_argument("--demand", type=Path, help="your own DfE placed-outside table")
+    pr.add_argument("--net-gain", type=Path, help="your own DfE net-gain table (with --demand)")
+    pr.add_argument("--boundaries", type=Path, help="your own boundary file (GeoJSON, GPKG, SHP, zip)")
+    pr.add_argument("--placements", type=Path, help="your placements list: adds distance bands and destinations")
+    pr.add_argument("--open", action="append", default=[], metavar="CODE:N", help="scenario: open N places in CODE")
+    pr.add_argument("--close", action="append", default=[], metavar="CODE:N", help="scenario: close N places in CODE")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sufficiency.service import InputError, Problem
 
-INPUT_OPTIONS = ("providers", "demand", "net_gain", "boundaries", "file", "roads")
+INPUT_OPTIONS = ("providers", "demand", "net_gain", "boundaries", "file", "roads", "placements")
 OUTPUT_OPTIONS = ("out", "flows", "child_level", "report")
 
 

@@ -187,8 +187,8 @@ def _benchmark_values(regional_row: pd.DataFrame, dfe_row: pd.DataFrame, columns
             values[c] = regional_row[c].astype("Float64").iloc[0]
         elif c == "places_per_child" and len(regional_row):
             r = regional_row.iloc[0]
-            values[c] = round(float(r["places"]) / float(r["children_in_homes"]), 3) if pd.notna(
-                r["children_in_homes"]) and r["children_in_homes"] else pd.NA
+            known = pd.notna(r["children_in_homes"]) and pd.notna(r["places"]) and r["children_in_homes"]
+            values[c] = round(float(r["places"]) / float(r["children_in_homes"]), 3) if known else pd.NA
         elif c == "local_bed_gap" and len(regional_row):
             r = regional_row.iloc[0]
             values[c] = r["children_in_homes"] - r["places"]

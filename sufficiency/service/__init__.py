@@ -19,6 +19,7 @@ distance_matrix                     authority-to-authority distances
 dfe_neighbours, benchmarks          DfE's statistical neighbours; England / region / neighbours' average
 shortfall_ees_csv, neighbours_csv   the export in DfE's open-data layout; every authority's DfE neighbours
 find_authority                      an authority by name or ONS code, as at a year
+authority_profile, Profile          one authority's printable profile; profile_html / profile_pdf write it
 csv, apply_disclosure, RULES        CSV bytes with disclosure control
 formats, format_value, header       how every figure and column heading is written on screen
 ==================================  ==========================================================
@@ -32,6 +33,7 @@ from sufficiency.model import formats
 from sufficiency.model.formats import format_value, header
 from sufficiency.readers.files import MAX_INPUT_BYTES
 from sufficiency.registry import REGIONS
+from sufficiency.report.profile import Profile
 from sufficiency.service.benchmarks import (
     BENCHMARK_MEASURES,
     VINTAGES,
@@ -55,6 +57,14 @@ from sufficiency.service.outputs import (
     run_scenario,
     scenario_csv,
     shortfall_csv,
+)
+from sufficiency.service.profiles import (
+    authority_profile,
+    profile_command,
+    profile_file_name,
+    profile_html,
+    profile_pdf,
+    profile_slug,
 )
 from sufficiency.service.views import (
     CATEGORIES,
@@ -88,5 +98,6 @@ __all__ = [
     "formats", "header", "measure_notice",
     "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
     "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_shapes", "year_view",
-    "years",
+    "years", "Profile", "authority_profile", "profile_command", "profile_file_name", "profile_html", "profile_pdf",
+    "profile_slug",
 ]

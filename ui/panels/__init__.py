@@ -6,6 +6,7 @@ session        the view restored from / written to the address bar
 sidebar        year, measure, provision counted, map options
 map_tab        the England map and the click that selects an authority
 detail         one authority's figures, rank, trend and neighbours
+profile        the detail panel's printable profile (HTML and PDF), made when asked for
 compare_tab    authorities side by side
 regions_tab    regional concentration
 shortfall_tab  the shortfall table, its download and the same CLI command

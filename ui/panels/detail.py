@@ -7,6 +7,7 @@ import streamlit as st
 from sufficiency import service
 from ui import cached, charts, tables, text
 from ui.panels import session
+from ui.panels.profile import profile_downloads
 
 TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
                 "local_bed_gap": "Local bed gap"}
@@ -62,3 +63,4 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
             st.table(tables.neighbours_table(detail["similar"]), border="horizontal", hide_index=True)
         else:
             st.caption("None: a figure this comparison needs is missing for this authority this year.")
+    profile_downloads(ds, view, code)
