@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sufficiency import service
-from ui import cached, leaflet_offline, text
+from ui import cached, leaflet_offline, tables, text
 from ui.panels import (
     compare_tab,
     data_sources,
@@ -34,6 +34,7 @@ def _leaflet() -> str:
 
 
 def main() -> None:
+    st.html(text.PAGE_CSS)  # our own fixed CSS (no user text): compact top, the title on one line
     st.title(text.TITLE)  # first, so the page shows at once while the data loads
     _leaflet()
     ds = data_sources.dataset()
@@ -47,16 +48,6 @@ def main() -> None:
     session.sync_url(opts)  # at once: a link copied while the rest draws already holds this view
     view = cached.year_view(ds.key, opts["year"], opts["categories"], ds)
     names = view.names
-    gone = [c for c in [st.session_state.get("authority_pick"), *st.session_state.get("compare", [])]
-            if c and c not in names]
-    if gone:
-        known = dict(zip(ds.authorities["code"], ds.authorities["name"], strict=True))
-        listed = ", ".join(f"{known.get(c, c)} ({c})" for c in dict.fromkeys(gone))
-        st.warning(text.plain(f"No figures for {listed} in {opts['year']} "
-                              "(the council did not exist then, or was part of another): removed from the selection."))
-    if st.session_state.get("authority_pick") not in names:
-        st.session_state["authority_pick"] = None
-    st.session_state["compare"] = [c for c in st.session_state.get("compare", []) if c in names]
     tab_map, tab_compare, tab_regions, tab_table, tab_dist = st.tabs(
         ["Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios"])
     with tab_map:
@@ -80,7 +71,7 @@ def main() -> None:
             st.caption(text.plain(f"{what}: {source}"))
         if len(ds.reconciliation):
             st.markdown("**Rows read, used and set aside**")
-            st.dataframe(ds.reconciliation, hide_index=True, width="stretch")
+            tables.show(ds.reconciliation, key="reconciliation")
     st.caption(text.ATTRIBUTION)
     session.sync_url(opts)
 

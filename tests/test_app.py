@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from sufficiency import service
 from sufficiency.model import measures as model
 from sufficiency.model.shortfall import SHORTFALL_COLUMNS
+from ui.panels.shortfall_tab import SHORTFALL_ORDER
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR = 2024  # latest year with both Ofsted places and DfE children's figures
@@ -40,6 +41,13 @@ def expected_table(ds, year, region=None, categories=None):
 
 @pytest.fixture
 def app():
+    """The app, reusing what earlier tests cached (equal content keys mean equal data)."""
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+
+
+@pytest.fixture
+def fresh_app():
+    """The app with every cache emptied (for tests that count what is computed)."""
     st.cache_data.clear()
     st.cache_resource.clear()
     return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
@@ -67,6 +75,11 @@ def shortfall_frame(at: AppTest) -> pd.DataFrame:
     return frames[0]
 
 
+def shortfall_caption(at: AppTest) -> str:
+    (caption,) = [as_shown(c.value) for c in at.caption if "largest local bed gap first" in as_shown(c.value)]
+    return caption
+
+
 def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     at = app.run()
     assert not at.exception and not at.error
@@ -74,9 +87,13 @@ def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
     assert at.selectbox(key="measure").value == "local_bed_gap"
     table = shortfall_frame(at)
     expected = expected_table(ds, YEAR)
-    assert list(table.columns) == [*SHORTFALL_COLUMNS, "disclosure_control"]  # the rule shown too
+    # the gap first, the rule shown too, every other column after; the year is in the caption
+    assert list(table.columns)[:len(SHORTFALL_ORDER)] == SHORTFALL_ORDER
+    assert set(table.columns) == {*SHORTFALL_COLUMNS, "disclosure_control"} - {"year"}
+    assert shortfall_caption(at).startswith(f"153 authorities, 31 March {YEAR}")
     assert len(table) == len(expected) == 153
     assert table["code"].tolist() == expected["code"].tolist()
+    assert table["local_bed_gap"].dtype == "Float64" and table["net_gain"].dtype == "Float64"  # typed
     assert downloads[f"shortfall_{YEAR}_england.csv"] == service.csv(expected)
     assert at.query_params["year"] == str(YEAR) and at.query_params["measure"] == "local_bed_gap"
 
@@ -89,7 +106,7 @@ def test_region_and_year_filter_the_table_and_the_download(app, ds, downloads):
     at.selectbox(key="year").set_value(2019).run()
     table = shortfall_frame(at)
     expected = expected_table(ds, 2019, "North West")
-    assert set(table["year"]) == {2019}
+    assert "31 March 2019" in shortfall_caption(at)
     assert table["code"].tolist() == expected["code"].tolist()
     assert downloads["shortfall_2019_north_west.csv"] == service.csv(expected)
     assert at.query_params["region"] == "North West" and at.query_params["year"] == "2019"
@@ -103,6 +120,43 @@ def test_disclosure_rule_changes_the_download(app, ds, downloads):
     assert expected != service.csv(expected_table(ds, YEAR))
 
 
+def test_suppressed_table_stays_typed_and_says_what_was_hidden(app, ds):
+    at = app.run()
+    at.selectbox(key="disclosure").set_value("suppress").run()
+    assert not at.exception
+    table = shortfall_frame(at)
+    suppressed = service.apply_disclosure(expected_table(ds, YEAR), "suppress").set_index("code")
+    hit = suppressed.index[suppressed["net_gain"].eq("c")].tolist()
+    assert len(hit) == 19  # net gains of 1 to 5 children in 2024, hidden by the rule
+    shown = table.set_index("code")
+    # numbers stay numbers (no "c" in a number column: Arrow never fails); the hidden ones are <NA>
+    assert str(shown["net_gain"].dtype) == "Float64" and str(shown["children_in_homes"].dtype) == "Float64"
+    assert shown.loc[hit, "net_gain"].isna().all()
+    assert (shown.loc[hit, "small_numbers"] == "Net gain: suppressed (c)").all()
+    kept = suppressed.index[suppressed["net_gain"].ne("c") & suppressed["net_gain"].notna()]
+    assert (shown.loc[kept, "small_numbers"] == "").all()
+    assert shown.loc[kept, "net_gain"].tolist() == suppressed.loc[kept, "net_gain"].astype(float).tolist()
+
+
+def test_hex_view_from_the_link_and_the_map_as_a_table(app, ds):
+    app.query_params.update({"view": "hex", "la": "E09000020"})
+    at = app.run()
+    assert not at.exception and at.radio(key="view").value == "hex"
+    script = map_args(at)["script"]
+    assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153
+    assert script.count('className: "hex-label"') == 1 and script.count('"KNS"') == 1  # the labels, Kensington's
+    assert '"className": "selected-outline selected-outline-E09000020"' in script
+    assert "zoom-to-button" not in script and "tiny-authority" not in script  # hexagons need neither
+    assert at.query_params["view"] == "hex"
+    (table,) = [d.value for d in at.dataframe if "map_class" in d.value.columns]
+    gaps = table["local_bed_gap"].dropna()
+    assert len(table) == 153 and gaps.is_monotonic_decreasing  # every authority, largest gap first
+    assert set(table.loc[table["local_bed_gap"].isna(), "map_class"]) == {"no figure"}
+    assert table["map_class"].iloc[0] == "17 to 117"  # the legend's top class (fixed across years)
+    at.radio(key="view").set_value("map").run()
+    assert at.query_params["view"] == "map" and "zoom-to-button" in map_args(at)["script"]
+
+
 def test_link_restores_view_and_reports_bad_values(app):
     app.query_params.update({"year": "2019", "measure": "places", "la": "E08000003",
                              "compare": "E08000003,E08000012,E99999999", "region": "North West"})
@@ -112,11 +166,12 @@ def test_link_restores_view_and_reports_bad_values(app):
     assert at.selectbox(key="measure").value == "places"
     assert at.selectbox(key="authority_pick").value == "E08000003"
     assert at.multiselect(key="compare").value == ["E08000003", "E08000012"]
-    assert any(s.value == "Manchester" for s in at.subheader)
+    assert any(s.value == "Manchester" for s in at.header)
     assert [w.value for w in at.warning if "E99999999" in w.value]  # the unknown code is named, not dropped silently
 
 
-def test_picking_an_authority_shows_detail_without_recomputing(app, ds, monkeypatch):
+def test_picking_an_authority_shows_detail_without_recomputing(fresh_app, ds, monkeypatch):
+    app = fresh_app
     calls = []
     real = model.authority_measures
 
@@ -129,7 +184,7 @@ def test_picking_an_authority_shows_detail_without_recomputing(app, ds, monkeypa
     first = len(calls)
     assert first >= 1
     at.selectbox(key="authority_pick").set_value("E10000016").run()
-    assert any(s.value == "Kent" for s in at.subheader)
+    assert any(s.value == "Kent" for s in at.header)
     after_detail = len(calls)  # the trend needs every year once
     at.selectbox(key="authority_pick").set_value("E08000003").run()
     at.multiselect(key="compare").set_value(["E08000003", "E10000016"]).run()
@@ -151,7 +206,10 @@ def test_map_is_offline_with_one_feature_per_authority(app, ds):
     assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
     script = args["script"]
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153
-    assert script.count('"type": "Feature"') == 153 + len(ds.regions)
+    # one shape per authority, the regions, and a clickable dot on each of the three tiniest authorities
+    assert script.count('"type": "Feature"') == 153 + len(ds.regions) + 3
+    assert sorted(re.findall(r'"className": "tiny-authority la-(E\d{8})"', script)) == ["E06000009", "E06000039",
+                                                                                     "E06000053"]
     # Halton's demand is suppressed by DfE in 2024: grey, and the tooltip says why
     assert re.search(r'case "E06000006": \s*return \{"className": "authority-shape la-E06000006", '
                      r'"color": "#ffffff", "fillColor": "#c8c8c8"', script)
@@ -169,17 +227,36 @@ def test_past_year_draws_merged_councils(app):
     at = app.run()
     assert not at.exception
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 150
-    assert [w.value for w in at.warning if "E06000058" in w.value]
-    assert at.selectbox(key="authority_pick").value is None
+    # BCP stays selected, greyed with a note naming what drew its area in 2019
+    assert at.selectbox(key="authority_pick").value == "E06000058"
+    assert at.selectbox(key="authority_pick").options[-1] == "Bournemouth, Christchurch and Poole"  # kept, at the end
+    (note,) = [as_shown(w.value) for w in at.warning if "E06000058" in as_shown(w.value)]
+    assert "has no figures for 31 March 2019" in note
+    assert "In 2019 its area is shown as Dorset, Bournemouth and Poole." in note  # the combined unit of 2019
+    assert '"className": "selected-outline selected-outline-E10000009"' in map_args(at)["script"]
+    at.selectbox(key="year").set_value(2024).run()  # the year it exists: its figures come back
+    assert any(as_shown(s.value) == "Bournemouth, Christchurch and Poole" for s in at.header)
+    assert at.query_params["la"] == "E06000058"
+    at.selectbox(key="year").set_value(2019).run()
+    assert at.selectbox(key="authority_pick").value == "E06000058" and not at.exception
+
+
+def legend_of(at: AppTest) -> str:
+    """The legend HTML the map shows (escaped text, as Leaflet receives it)."""
+    found = re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", map_args(at)["script"])
+    return json.loads(found.group(1))
 
 
 def test_every_measure_draws(app):
     at = app.run()
+    assert "same classes for 2014–2024" in legend_of(at)  # the default: classes fixed across years
+    # classes of each year alone here (quicker: fixed classes of a distance measure solve every year's allocation)
+    at.toggle(key="fixed_classes").set_value(False).run()
+    assert "classes for 2024 only" in legend_of(at)
     for measure in model.MEASURES:
         at.selectbox(key="measure").set_value(measure).run()
         assert not at.exception, measure
-        legend = json.loads(re.search(r'div\.innerHTML = (".*?");', map_args(at)["script"]).group(1))
-        assert f'<div class="legend-title">{html.escape(model.MEASURES[measure]["label"])}</div>' in legend
+        assert f'<div class="legend-title">{html.escape(model.MEASURES[measure]["label"])}</div>' in legend_of(at)
 
 
 def test_bad_upload_shows_plain_message(app):
@@ -190,7 +267,7 @@ def test_bad_upload_shows_plain_message(app):
     messages = [as_shown(e.value) for e in at.sidebar.error]
     assert len(messages) == 1 and "providers.csv" in messages[0]
     assert "Traceback" not in messages[0]
-    assert shortfall_frame(at)["year"].iloc[0] == YEAR  # embedded data still shown
+    assert f"31 March {YEAR}" in shortfall_caption(at)  # embedded data still shown
 
 
 def test_bad_boundary_upload_names_file_row_and_column(app):
@@ -222,8 +299,9 @@ def test_compare_table_and_chart_for_access_measure(app):
     assert not at.exception
     assert at.selectbox(key="compare_measure").value == "local_bed_gap"  # access measures are not compared
     (table,) = [t for t in at.table if "Manchester (E08000003)" in t.value.columns]
-    assert list(table.value.columns) == ["Manchester (E08000003)", "Liverpool (E08000012)", "Kent (E10000016)"]
-    assert table.value.loc["Registered places (places)"].tolist()[0] == "108"
+    assert list(table.value.columns) == ["Measure", "Manchester (E08000003)", "Liverpool (E08000012)",
+                                         "Kent (E10000016)"]
+    assert table.value.set_index("Measure").loc["Registered places"].tolist()[0] == "108"
 
 
 def test_regions_table_has_shares_and_quotients(app, ds):

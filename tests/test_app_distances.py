@@ -39,6 +39,10 @@ def test_scenario_opens_places_and_shows_before_after(app):
     assert row["places_after"] - row["places_before"] == 20
     assert row["local_bed_gap_after"] == row["local_bed_gap_before"] - 20
     assert (report["distance_method"] == "straight line").all()
+    assert report["name"].iloc[0] == "Bradford"  # the authority changed comes first, with what changed
+    assert report["what_changes"].iloc[0].startswith(f"places {row['places_before']:.0f} → {row['places_after']:.0f}; "
+                                                     f"gap {row['local_bed_gap_before']:.0f} → "
+                                                     f"{row['local_bed_gap_after']:.0f}")
 
 
 def test_scenario_closing_more_than_exist_is_a_plain_error(app):

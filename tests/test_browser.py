@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from sufficiency import service
-from ui.classes import format_number
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +55,7 @@ def open_map(page, url: str):
     """Load the app and wait until the map has drawn and stopped moving (fitBounds, layout)."""
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME).first  # the England map (the scenario and flow maps come later)
-    frame.locator("path.authority-shape").first.wait_for(timeout=60_000)
+    frame.locator("path.authority-shape").first.wait_for(state="attached", timeout=60_000)
     kent, before = frame.locator(f"path.la-{KENT}"), None
     for _ in range(40):
         page.wait_for_timeout(250)
@@ -67,7 +66,7 @@ def open_map(page, url: str):
     return frame
 
 
-def test_map_draws_every_authority_offline(offline_page, app_url, ds, tmp_path):
+def test_map_draws_every_authority_offline(offline_page, app_url, ds, measures, tmp_path):
     frame = open_map(offline_page, app_url)
     assert frame.locator("path.authority-shape").count() == len(ds.boundaries) == 153
     codes = frame.locator("path.authority-shape").evaluate_all(
@@ -81,6 +80,18 @@ def test_map_draws_every_authority_offline(offline_page, app_url, ds, tmp_path):
     assert offline_page.blocked == []
     offline_page.screenshot(path=tmp_path / "map.png", full_page=True)
     assert (tmp_path / "map.png").stat().st_size > 50_000
+    # the places circles: one per authority with places, drawn by the same offline Leaflet
+    offline_page.get_by_text("Map options").click()
+    offline_page.get_by_text("Circles: places per authority").click()
+    with_places = int((measures["places"].fillna(0) > 0).sum())
+    offline_page.wait_for_function(
+        """n => {
+            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            return f && f.contentDocument && f.contentDocument.querySelectorAll('path.places-symbol').length === n;
+        }""", arg=with_places, timeout=60_000)
+    assert frame.locator("path.authority-shape").count() == 153
+    assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
+    assert offline_page.blocked == []
 
 
 def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, tmp_path):
@@ -90,14 +101,15 @@ def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, t
     tip = frame.locator(".leaflet-tooltip").filter(has_text="Kent")
     tip.wait_for()
     assert "Region\tSouth East" in tip.inner_text()
-    assert f"Places\t{format_number(measures.set_index('code').loc[KENT, 'places'])}" in tip.inner_text()
+    assert f"Places\t{service.format_value('places', measures.set_index('code').loc[KENT, 'places'])}" in tip.inner_text()
     kent.click()
     offline_page.get_by_role("heading", name="Kent").wait_for(timeout=30_000)
     row = measures.set_index("code").loc[KENT]
     table = flat(offline_page.locator('[data-testid="stTable"]').first.inner_text())
-    assert f"Local bed gap (children in homes − local places) {format_number(row['local_bed_gap'])} places" in table
-    assert f"Registered places {format_number(row['places'])} places" in table
-    assert re.search(r"Rank by local bed gap in England \d+ of \d+ 1 = largest shortfall", table)
+    gap = service.format_value("local_bed_gap", row["local_bed_gap"], with_unit=True)
+    assert f"Local bed gap (children in homes − local places) {gap}" in table
+    assert f"Registered places {service.format_value('places', row['places'], with_unit=True)}" in table
+    assert re.search(r"Rank by local bed gap in England \(1 = largest shortfall\) \d+ of \d+", table)
     offline_page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()  # trend chart
     offline_page.wait_for_function(f"() => location.search.includes('la={KENT}')")  # the view is in the link
     assert offline_page.blocked == []
@@ -127,10 +139,10 @@ def test_compare_three_authorities(offline_page, app_url, view):
     text = flat(table.inner_text())
     expected = service.compare_table(view, [KENT, MEDWAY, SURREY])
     assert "Kent (E10000016) Medway (E06000035) Surrey (E10000030)" in text
-    gaps = " ".join(format_number(v) for v in expected["local_bed_gap_diff"])
+    gaps = " ".join(service.formats.format_difference("local_bed_gap", v) for v in expected["local_bed_gap_diff"])
     assert f"Local bed gap (children in homes − local places): difference from Kent {gaps}" in text
-    places = " ".join(format_number(v) for v in expected["places"])
-    assert f"Registered places (places) {places}" in text
+    places = " ".join(service.format_value("places", v) for v in expected["places"])
+    assert f"Registered places {places}" in text
     offline_page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).first.wait_for()  # bar chart
     offline_page.wait_for_function(f"() => location.search.includes('compare={KENT}%2C{MEDWAY}%2C{SURREY}')")
 
@@ -209,21 +221,6 @@ def test_html_names_show_literally_in_leaflet(offline_page, app_url):
     assert "Region " + EVIL in flat(offline_page.locator(".leaflet-tooltip").filter(has_text="Plain").inner_text())
     assert offline_page.locator("img").count() == 0
     assert dialogs == [] and offline_page.blocked == []
-
-
-def test_places_circles_one_per_authority_with_places(offline_page, app_url, measures):
-    frame = open_map(offline_page, app_url)
-    offline_page.get_by_text("Map options").click()
-    offline_page.get_by_text("Circles: places per authority").click()
-    with_places = int((measures["places"].fillna(0) > 0).sum())
-    offline_page.wait_for_function(
-        """n => {
-            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-            return f && f.contentDocument && f.contentDocument.querySelectorAll('path.places-symbol').length === n;
-        }""", arg=with_places, timeout=60_000)
-    assert frame.locator("path.authority-shape").count() == 153
-    assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
-    assert offline_page.blocked == []
 
 
 def test_placements_upload_draws_flows_and_keeps_small_numbers_hidden(offline_page, app_url, tmp_path):

@@ -50,7 +50,7 @@ def test_cli_disclosure_option(tmp_path, m2024):
 def test_cli_summary_prints_regions(capsys):
     assert run(["summary", "--year", "2024"]) == 0
     text = capsys.readouterr().out
-    assert "North West" in text and "England" in text and "5760" in text
+    assert "North West" in text and "England" in text and "5,760" in text  # the app's number format
 
 
 @pytest.mark.parametrize(("args", "message"), [

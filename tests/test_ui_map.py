@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from ui import classes as uclasses
-from ui import leaflet_offline
+from ui import leaflet_offline, map_controls
 from ui import map as umap
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -28,8 +28,8 @@ def squares():
     measures = pd.DataFrame({
         "code": codes, "name": ["Alpha", EVIL, "Gamma & Co"], "region": ["North West", "North West", EVIL],
         "homes": [2, 3, 0], "places": [10.0, 20.0, 0.0],
-        "children_in_homes": [15.0, np.nan, 4.0], "children_in_homes_low": [14.5, np.nan, 4.0],
-        "children_in_homes_high": [15.5, np.nan, 4.0], "local_bed_gap": [5.0, np.nan, -6.0],
+        "children_in_homes": [15.0, np.nan, 4.0], "children_in_homes_low": [14.0, np.nan, 4.0],
+        "children_in_homes_high": [16.0, np.nan, 4.0], "local_bed_gap": [5.0, np.nan, -6.0],
         "demand_note": ["", "suppressed by DfE (c)", ""],
     })
     regions = gpd.GeoDataFrame({"region": ["North West", EVIL]},
@@ -44,25 +44,6 @@ def _features(fmap, class_name):
         if getattr(child, "options", {}).get("className") == class_name:
             return child.data["features"]
     raise AssertionError(f"no layer {class_name}")
-
-
-def test_classify_diverging_centres_on_zero():
-    values = pd.Series([-5.0, -3.0, -1.0, 2.0, 4.0, 8.0, 10.0, np.nan])
-    classes = uclasses.classify(values, "Equal interval", 4, diverging=True, palette="RdBu")
-    # negatives: 2 equal classes over [-5, -1], top bound forced to 0; positives over [2, 10]
-    assert classes.labels == ["−5 to −3", "−3 to 0", "0 to 6", "6 to 10"]
-    assert classes.class_of.tolist() == [0, 0, 1, 2, 2, 3, 3, -1]
-    assert classes.colours == ["#053061", "#d1e5f0", "#fddbc7", "#67001f"]  # dark blue .. dark red
-
-
-def test_classify_sequential_and_constant():
-    classes = uclasses.classify(pd.Series([1.0, 2, 3, 4, 5, 6]), "Equal interval", 3, palette="viridis")
-    assert classes.class_of.tolist() == [0, 0, 1, 1, 2, 2]
-    assert classes.colours == ["#fde725", "#1f9e89", "#440154"]
-    one = uclasses.classify(pd.Series([7.0, 7.0]), "Quantiles", 5)
-    assert one.labels == ["7"] and one.class_of.tolist() == [0, 0]
-    empty = uclasses.classify(pd.Series([np.nan, np.nan]), "Quantiles", 5)
-    assert empty.colours == [] and empty.class_of.tolist() == [-1, -1]
 
 
 def test_choropleth_one_feature_per_authority_with_code_and_colour(squares):
@@ -95,9 +76,10 @@ def test_tooltip_shows_range_and_units(squares):
     _, measures, _, _ = squares
     tips = umap.tooltip_html(measures, "local_bed_gap", "Local bed gap", "places")
     assert "<th>Places</th><td>10</td>" in tips[0]
-    assert "15 (between 14.5 and 15.5)" in tips[0]
-    assert "<th>Local bed gap</th><td>5</td>" in tips[0]
-    assert "<th>Local bed gap</th><td>−6</td>" in tips[2]
+    assert "15 (between 14 and 16)" in tips[0]
+    assert "<th>Local bed gap</th><td>5<br>shortfall: 5 fewer places than children</td>" in tips[0]
+    assert "<th>Local bed gap</th><td>−6<br>6 more places than children</td>" in tips[2]
+    assert "<td>suppressed by DfE (c)</td>" in tips[1]  # the reason, never "None" or "nan"
     ratio = umap.tooltip_html(measures.assign(places_per_child=[0.667, None, 0.0]), "places_per_child",
                               "Places per child", "places per child")
     assert "<th>Places per child</th><td>0.67 places per child</td>" in ratio[0]
@@ -121,7 +103,7 @@ def test_symbols_are_at_authority_points_with_area_scaling(squares):
 def test_legend_has_units_and_missing_swatch(squares):
     boundaries, measures, _, _ = squares
     page = umap.map_html(umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP))
-    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+    legend = json.loads(re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", page).group(1))
     assert "Local bed gap" in legend and '<div class="legend-unit">places</div>' in legend
     assert "No figure (suppressed by DfE or not published)" in legend
 
@@ -144,24 +126,6 @@ def test_install_leaflet_copies_files(tmp_path):
     assert leaflet_offline.install_leaflet(tmp_path) == target  # idempotent
 
 
-@pytest.mark.parametrize("scheme", ["Quantiles", "Equal interval"])
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_numpy_classes_equal_mapclassify(scheme, seed):
-    """Quantiles and equal intervals are computed without mapclassify: same bins and classes."""
-    import mapclassify
-
-    from ui.classes import SCHEMES, _bins
-
-    rng = np.random.default_rng(seed)
-    values = np.round(rng.normal(0, 40, 150), 0)
-    for k in (3, 5, 7):
-        ours = _bins(values, scheme, k)
-        theirs = np.unique(mapclassify.classify(values, SCHEMES[scheme], k=k).bins)
-        np.testing.assert_allclose(ours, theirs)
-        np.testing.assert_array_equal(np.searchsorted(ours, values, side="left"),
-                                      mapclassify.UserDefined(values, ours).yb)
-
-
 def test_highlighted_authorities_are_outlined():
     import geopandas as gpd
     from shapely.geometry import box
@@ -178,3 +142,51 @@ def test_highlighted_authorities_are_outlined():
     plain = umap.map_html(umap.choropleth_map(shapes, measures, "local_bed_gap", {"label": "Gap", "unit": "places",
                                                                                   "diverging": True}))
     assert umap.HIGHLIGHT_CLASS not in plain
+
+
+def _legend(page: str) -> str:
+    return json.loads(re.search(r"<summary>Legend</summary>' \+ (\".*?\") \+ '</details>'", page).group(1))
+
+
+def test_selected_and_compared_are_outlined_and_the_map_zooms_to_the_selection(squares):
+    boundaries, measures, regions, _ = squares
+    fmap = umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP, regions=regions, selected="E06000001",
+                               compared=("E06000001", "E06000003"))
+    page = umap.map_html(fmap)
+    assert f'"className": "{umap.SELECTED_CLASS} {umap.SELECTED_CLASS}-E06000001"' in page
+    assert f'"className": "{umap.COMPARED_CLASS} {umap.COMPARED_CLASS}-E06000003"' in page
+    assert f"{umap.COMPARED_CLASS}-E06000001" not in page  # the selected one is not outlined twice
+    legend = _legend(page)
+    assert "Selected" in legend and "Compared" in legend
+    # zoomed on Alpha (-2..-1.5, 52..52.5) at three times its size: 1.5 x 1.5 degrees around its centre
+    bounds = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
+    assert bounds == [[51.5, -2.5], [53.0, -1.0]]
+
+
+def test_zoom_control_offers_england_london_and_every_region(squares):
+    boundaries, measures, _, _ = squares
+    london = measures.assign(region=["London", "London", "North West"])
+    places = umap.zoom_places(boundaries, london)
+    assert list(places) == ["All England", "London", "North West"]
+    assert places["London"] == [[52.0, -2.0], [52.5, -1.0]]
+    page = umap.map_html(umap.choropleth_map(boundaries, london, "local_bed_gap", GAP))
+    assert '[["All England", [[52.0, -2.0], [52.5, -0.5]]], ["London"' in page  # buttons in this order
+    hexes = umap.map_html(umap.choropleth_map(boundaries, london, "local_bed_gap", GAP, hexes=True))
+    assert "zoom-to-button" not in hexes and "L.control.scale" not in hexes
+    assert 'L.control.scale({position: "bottomright"})' in page
+
+
+def test_legend_highest_first_and_says_which_side_is_a_shortfall(squares):
+    boundaries, measures, _, _ = squares
+    legend = _legend(umap.map_html(umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP, k=2)))
+    order = [legend.index(t) for t in ("Shortfall: fewer places than children", ">1 to 5</div>", ">0</div>",
+                                        "More places than children", ">−6</div>", "No figure")]
+    assert order == sorted(order)
+
+
+def test_tooltips_are_kept_inside_the_map(squares):
+    boundaries, measures, _, _ = squares
+    page = umap.map_html(umap.choropleth_map(boundaries, measures, "local_bed_gap", GAP))
+    assert "L.Tooltip.prototype._setPosition = function" in page
+    assert map_controls.TOOLTIP_CLAMP_JS.strip() in page
+    assert "max-width: 290px" in page  # long notes wrap instead of running off the map

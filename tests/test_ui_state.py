@@ -25,7 +25,7 @@ def test_round_trip():
     view = ViewState(2019, "places", "North West", "E08000003", ("E08000003", "E08000012"))
     q = to_query(view)
     assert q == {"year": "2019", "measure": "places", "region": "North West", "la": "E08000003",
-                 "compare": "E08000003,E08000012"}
+                 "compare": "E08000003,E08000012", "view": "map"}
     assert parse(q) == (view, [])
 
 
@@ -35,6 +35,14 @@ def test_bad_values_are_dropped_and_reported():
     assert view == ViewState(2024, "local_bed_gap", "", "", ("E08000003",))  # lower case accepted, deduplicated
     assert len(notes) == 5
     assert "year '1999'" in notes[0] and "'X'" in notes[4]
+
+
+def test_hex_view_round_trips_and_an_unknown_view_is_reported():
+    view = ViewState(2023, "places", view="hex")
+    assert to_query(view)["view"] == "hex"
+    assert parse(to_query(view)) == (view, [])
+    back, notes = parse({"view": "globe"})
+    assert back.view == "map" and notes == ["The link asks for an unknown map view 'globe'; showing the geographic map."]
 
 
 def test_list_values_and_compare_limit():

@@ -12,10 +12,18 @@ Results are shared read-only objects (``cache_resource``): callers never modify 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from sufficiency import service
+from ui import classes as uclasses
+
+HEX_LAYOUT = Path(__file__).resolve().parent.parent / "data" / "hex_layout.csv"  # scripts/build_hex_layout.py
+
+# measures that all_years does not hold (worked out per year with the distances)
+DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading your files…")
@@ -36,10 +44,53 @@ def year_shapes(view_key: str, _ds: service.Dataset, _view: service.YearView) ->
     return service.year_shapes(_ds, _view)
 
 
+@st.cache_resource(max_entries=48, show_spinner="Drawing the hexagons…")
+def hex_shapes(view_key: str, _ds: service.Dataset, _view: service.YearView) -> tuple:
+    """(hexagons [code, name, geometry], region outlines, labels [code, label, geometry]) of the view's units.
+
+    The layout holds today's authorities; a unit of an earlier year (e.g. Dorset with
+    Bournemouth and Poole in 2019) is drawn as the hexagons of the areas it covers
+    (its ``geometry_codes``), dissolved into one shape. EPSG:4326.
+    """
+    from ui import hexmap
+
+    layout = pd.read_csv(HEX_LAYOUT, dtype={"code": "string"})
+    cells = hexmap.hex_shapes(layout, _ds.authorities[["code", "name"]])
+    regions = hexmap.hex_regions(layout, _ds.authorities)
+    labels = hexmap.hex_labels(layout, _ds.authorities[["code", "name"]])
+    units = _view.measures[["code", "name", "geometry_codes"]].copy()
+    covered = units["geometry_codes"].fillna("").astype(str).where(lambda s: s != "", units["code"])
+    pairs = units.assign(cell=covered.str.split(";")).explode("cell")[["code", "name", "cell"]]
+    drawn = cells.rename(columns={"code": "cell"})[["cell", "geometry"]].merge(pairs, on="cell", how="inner")
+    shapes = drawn.dissolve("code", sort=True, aggfunc={"name": "first"}).reset_index()[["code", "name", "geometry"]]
+    return shapes, regions, labels
+
+
 @st.cache_resource(max_entries=8, show_spinner="Working out the trends…")
 def all_years(ds_key: str, categories: tuple[str, ...], _ds: service.Dataset) -> pd.DataFrame:
     """The model for every year (trends in the detail panel)."""
     return service.all_years(_ds, categories)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Working out classes for every year…")
+def fixed_breaks(ds_key: str, measure: str, categories: tuple[str, ...], scheme: str, k: int,
+                 _ds: service.Dataset) -> tuple[uclasses.Breaks | None, str]:
+    """Class bounds of ``measure`` from every year's values (so a colour means the same in each year).
+
+    Returns (breaks, legend note naming the years used); (None, "") when no year has the measure.
+    """
+    if measure in DISTANCE_MEASURES:
+        frames = [year_view(ds_key, y, categories, _ds).measures[["year", measure]] for y in service.years(_ds)]
+        values = pd.concat(frames, ignore_index=True)
+    else:
+        values = all_years(ds_key, categories, _ds)[["year", measure]]
+    present = values[values[measure].notna()]
+    breaks = uclasses.make_breaks(present[measure], scheme, k, diverging=bool(service.MEASURES[measure]["diverging"]),
+                                  column=measure)
+    if breaks is None:
+        return None, ""
+    first, last = int(present["year"].min()), int(present["year"].max())
+    return breaks, (f"same classes for {first}–{last}" if first != last else "")
 
 
 @st.cache_resource(max_entries=16, show_spinner="Running the scenario…")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from sufficiency import service
+
 HIGHLIGHT_COLOUR = "#b2182b"
 OTHER_COLOUR = "#4d4d4d"
 FIRST_COLOUR = "#2166ac"
@@ -42,10 +44,23 @@ def trend_chart(trend: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
                         scale=alt.Scale(range=["#1b9e77", "#7570b3", "#d95f02", "#666666"]),
                         legend=alt.Legend(orient="top", direction="horizontal", columns=2)),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("name:N", title="Council"),
-                 alt.Tooltip("what:N", title="Measure"), alt.Tooltip("value:Q", title="Value", format=",.1f")],
+                 alt.Tooltip("what:N", title="Measure"), alt.Tooltip("value:Q", title="Value", format=",.0f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888", strokeDash=[4, 3]).encode(y="y:Q")
     return alt.layer(line, zero).properties(height=260)
+
+
+def d3_format(column: str) -> str:
+    """The Vega (d3) number format that writes ``column`` as :mod:`sufficiency.model.formats` does.
+
+    d3 writes negatives with the minus sign U+2212, as the tables do.
+    """
+    fmt = service.formats.column_format(column)
+    if fmt.kind == "share":
+        return f".{fmt.decimals}%"
+    if fmt.kind in service.formats.WHOLE_KINDS:
+        return ",.0f"
+    return f",.{fmt.decimals}f"
 
 
 def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> alt.Chart:
@@ -61,10 +76,12 @@ def compare_chart(table: pd.DataFrame, measure: str, label: str, unit: str) -> a
     })
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("name:N", sort=list(data["name"]), title=None),
-        x=alt.X("value:Q", title=f"{label} ({unit})"),
+        x=alt.X("value:Q", title=f"{label} ({unit})" if unit and unit not in label else label,
+                axis=alt.Axis(format=d3_format(measure))),
         color=alt.Color("first:N", scale=alt.Scale(domain=["first picked", "compared"],
                                                    range=[FIRST_COLOUR, "#92c5de"]), legend=None),
-        tooltip=[alt.Tooltip("name:N", title="Authority"), alt.Tooltip("value:Q", title=label, format=",.2f")],
+        tooltip=[alt.Tooltip("name:N", title="Authority"),
+                 alt.Tooltip("value:Q", title=label, format=d3_format(measure))],
     ).properties(height=max(160, 40 * len(data)))
 
 
@@ -86,7 +103,7 @@ def regional_chart(regional: pd.DataFrame, highlight: tuple[str, ...] = ()) -> a
     long["highlight"] = long["region"].isin(highlight).map({True: "highlighted", False: "other"})
     bars = alt.Chart(long).mark_bar().encode(
         y=alt.Y("region:N", sort=order, title=None,
-                axis=alt.Axis(labelColor=alt.expr(
+                axis=alt.Axis(labelLimit=260, labelFontSize=12, labelColor=alt.expr(
                     f"indexof({list(highlight)!r}, datum.value) >= 0 ? '{HIGHLIGHT_COLOUR}' : '{OTHER_COLOUR}'"),
                     labelFontWeight=alt.expr(
                     f"indexof({list(highlight)!r}, datum.value) >= 0 ? 'bold' : 'normal'"))),
@@ -97,4 +114,4 @@ def regional_chart(regional: pd.DataFrame, highlight: tuple[str, ...] = ()) -> a
         tooltip=[alt.Tooltip("region:N"), alt.Tooltip("what:N", title="Share of"),
                  alt.Tooltip("share:Q", format=".1%")],
     )
-    return bars.properties(height=420)
+    return bars.properties(height=360)

@@ -1,16 +1,17 @@
-"""Choropleth maps of authority measures, drawn with folium (Leaflet).
+"""Choropleth maps of authority measures, drawn with folium (Leaflet): geographic or hexagons.
 
 Pure functions: tables in, folium objects out. No measure is computed here; the
-values come from :func:`sufficiency.model.measures.authority_measures`. This module only
-classifies them into colour classes (mapclassify), picks colours and writes the
-tooltips and legend.
+values come from :mod:`sufficiency.service`. This module classifies them into colour
+classes (:mod:`ui.classes`), writes the tooltips and legend in the one number format
+(:mod:`sufficiency.model.formats`), and outlines the authorities the user chose.
 
 Inputs
 ------
 ============  =========================================================================
 frame         columns used
 ============  =========================================================================
-boundaries    code (ONS 9-char), name, geometry (polygons, EPSG:4326 longitude/latitude)
+boundaries    code (ONS 9-char), name, geometry (polygons, EPSG:4326 longitude/latitude);
+              for the hex view, one regular hexagon per authority (``ui.hexmap``)
 measures      code, name, region, places, children_in_homes, children_in_homes_low,
               children_in_homes_high, local_bed_gap, demand_note, and the mapped measure
 regions       region (or region_name), geometry (EPSG:4326)
@@ -30,10 +31,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
-from ui.classes import MISSING_COLOUR, Classes, classify, format_number
+from sufficiency import service
+from ui import map_controls
+from ui.classes import MISSING_COLOUR, Breaks, Classes, classify
 from ui.leaflet_offline import offline_map
 
 BNG = "EPSG:27700"
@@ -41,101 +42,73 @@ WGS84 = "EPSG:4326"
 
 
 OUTLINE_COLOUR = "#ffffff"
-REGION_COLOUR = "#222222"
+REGION_COLOUR = "#333333"
 SYMBOL_COLOUR = "#1b1b1b"
+SELECTED_COLOUR = "#000000"
+COMPARED_COLOUR = "#7a0177"
 AUTHORITY_CLASS = "authority-shape"
 SYMBOL_CLASS = "places-symbol"
 REGION_CLASS = "region-outline"
 HIGHLIGHT_CLASS = "highlight-outline"
+SELECTED_CLASS = "selected-outline"
+TINY_CLASS = "tiny-authority"
+#: authorities smaller than this (km², outside London) also get a clickable dot: Isles of Scilly, Slough, Blackpool
+TINY_KM2 = 35.0
+TINY_RADIUS_PX = 7
+COMPARED_CLASS = "compared-outline"
 SYMBOL_MAX_RADIUS_PX = 22.0
 # measures whose missing values are explained by ``radius_note`` (sufficiency.distances.access)
 DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
+SELECTED_STYLE = {"color": SELECTED_COLOUR, "weight": 4, "fillOpacity": 0, "opacity": 1}
+COMPARED_STYLE = {"color": COMPARED_COLOUR, "weight": 3, "fillOpacity": 0, "dashArray": "6 4", "opacity": 1}
+#: smallest box a zoom to the selection shows (degrees of latitude, longitude, about 55 x 55 km): a London
+#: borough with the boroughs around it; a bigger selection is shown at three times its size
+FOCUS_MIN_SPAN = (0.5, 0.8)
+FOCUS_SCALE = 3.0
+#: the legend's width (top right): the first view keeps England clear of it (England is tall, the map wide)
+LEGEND_PX = 205
 
 
-def legend_html(classes: Classes, title: str, unit: str, missing_label: str | None = None,
-                symbol_note: str | None = None) -> str:
-    """HTML of the map legend: a swatch and a range per class, units in the title."""
-    rows = [
-        f'<div><span class="swatch" style="background:{c}"></span>{html.escape(lab)}</div>'
-        for c, lab in zip(classes.colours, classes.labels, strict=True)
-    ]
-    if missing_label:
-        rows.append(f'<div><span class="swatch" style="background:{MISSING_COLOUR}"></span>'
-                    f"{html.escape(missing_label)}</div>")
-    if symbol_note:
-        rows.append(f'<div class="note">{html.escape(symbol_note)}</div>')
-    return (f'<div class="legend-title">{html.escape(title)}</div>'
-            f'<div class="legend-unit">{html.escape(unit)}</div>' + "".join(rows))
+def _value(column: str, value, missing: str, *, with_unit: bool = False) -> str:
+    if pd.isna(value):
+        return html.escape(missing)
+    return html.escape(service.format_value(column, value, with_unit=with_unit))
 
 
-_LEGEND_CSS = """<style>
-.leaflet-container { background: #f4f6f8; }
-.sufficiency-legend { background: rgba(255,255,255,0.93); padding: 6px 8px; font: 12px/1.3 sans-serif;
-  color: #111; border: 1px solid #999; border-radius: 4px; max-width: 185px; }
-.sufficiency-legend .legend-title { font-weight: bold; }
-.sufficiency-legend .legend-unit { color: #444; margin-bottom: 4px; }
-.sufficiency-legend .swatch { display: inline-block; width: 16px; height: 11px; margin-right: 5px;
-  border: 1px solid #777; vertical-align: middle; }
-.sufficiency-legend .note { margin-top: 4px; color: #333; }
-.leaflet-tooltip { font: 12px/1.3 sans-serif; padding: 4px 6px; }
-.sufficiency-tip { font: 12px/1.3 sans-serif; }
-.sufficiency-tip table { border-collapse: collapse; margin: 2px 0; }
-.sufficiency-tip td, .sufficiency-tip th { padding: 0 6px 0 0; font-size: 12px; text-align: left; border: 0; }
-.sufficiency-tip th { font-weight: normal; color: #444; }
-</style>"""
-
-
-class Legend(MacroElement):
-    """A Leaflet control holding pre-escaped legend HTML (no d3, no CDN)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "topright"});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "sufficiency-legend");
-            div.innerHTML = {{ this.body|tojson }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, body: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.body = body
-
-
-def _cell(value, missing: str) -> str:
-    return html.escape(missing) if pd.isna(value) else format_number(value)
-
-
-def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str) -> list[str]:
+def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str = "") -> list[str]:
     """Tooltip HTML per authority row; every text field escaped.
 
     Shows name, region, places, children in homes (with its range from DfE's
-    rounding), local bed gap and the mapped measure; where DfE suppressed the
-    demand figures, says so with DfE's reason.
+    rounding), the local bed gap with what its sign means, and the mapped measure;
+    where DfE suppressed the demand figures, says so with DfE's reason.
     """
+    fmt = service.formats
+    # the short heading, without its unit (the value carries it): "Best share within 20 miles"
+    short = fmt.short_header(measure).split(" (")[0] if measure in fmt.column_formats() else measure_label
     out = []
     for r in rows.to_dict("records"):
         note = r.get("demand_note") or ""
         missing = note if note else "no figure"
         extra = r.get("radius_note") if measure in DISTANCE_MEASURES else ""
-        children = _cell(r.get("children_in_homes"), missing)
+        children = _value("children_in_homes", r.get("children_in_homes"), missing)
         low, high = r.get("children_in_homes_low"), r.get("children_in_homes_high")
         if not pd.isna(r.get("children_in_homes")) and not (pd.isna(low) or pd.isna(high)) and low != high:
-            children += f" (between {format_number(low)} and {format_number(high)})"
+            children += (f" (between {fmt.format_value('children_in_homes_low', low)} and "
+                         f"{fmt.format_value('children_in_homes_high', high)})")
+        gap = _value("local_bed_gap", r.get("local_bed_gap"), missing)
+        meaning = fmt.sign_meaning("local_bed_gap", r.get("local_bed_gap"))
+        if meaning:
+            gap += f"<br>{html.escape(meaning)}"
         lines = [
             ("Region", html.escape(str(r.get("region") or ""))),
-            ("Places", _cell(r.get("places"), "no figure")),
+            ("Places", _value("places", r.get("places"), "no figure")),
             ("Children in homes", children),
-            ("Local bed gap", _cell(r.get("local_bed_gap"), missing)),
+            ("Local bed gap", gap),
         ]
         if measure not in ("places", "children_in_homes", "local_bed_gap"):
-            value = _cell(r.get(measure), (extra or missing))
-            shown = f"{value} {html.escape(unit)}" if unit and not pd.isna(r.get(measure)) else value
-            lines.append((html.escape(measure_label), shown))
+            value = _value(measure, r.get(measure), extra or missing, with_unit=True)
+            sign = fmt.sign_meaning(measure, r.get(measure))
+            lines.append((html.escape(short), value + (f"<br>{html.escape(sign)}" if sign else "")))
         for text in dict.fromkeys(t for t in (note, extra) if isinstance(t, str) and t):
             lines.append(("Note", html.escape(text)))
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in lines)
@@ -156,11 +129,14 @@ def _feature_collection(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
 
 def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict,
                     classes: Classes | None = None, *, scheme: str = "Quantiles", k: int = 5,
-                    palette: str | None = None) -> tuple[folium.GeoJson, Classes]:
-    """The choropleth layer: one clickable polygon per authority in ``boundaries``.
+                    palette: str | None = None, breaks: Breaks | None = None,
+                    dots: tuple[str, ...] = ()) -> tuple[folium.GeoJson, Classes, folium.GeoJson | None]:
+    """The choropleth layer: one clickable shape per authority in ``boundaries``.
 
     Authorities with no value (suppressed demand, or no row for the year) are grey.
     Each feature's properties carry ``code`` so a click identifies the authority.
+    The authorities in ``dots`` also get a clickable dot of their colour at a point
+    inside them (the third value; None when there are none).
     """
     palette = palette or ("RdBu" if meta.get("diverging") else "viridis")
     cols = [c for c in dict.fromkeys(["code", "region", "places", "children_in_homes",
@@ -171,9 +147,9 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
     joined = boundaries[["code", "name", "geometry"]].merge(measures[cols], on="code", how="left")
     if classes is None:
         classes = classify(joined[measure], scheme, k, diverging=bool(meta.get("diverging")), palette=palette,
-                           positive_is_good=bool(meta.get("positive_is_good")))
+                           positive_is_good=bool(meta.get("positive_is_good")), column=measure, breaks=breaks)
     fill = [classes.colours[i] if i >= 0 else MISSING_COLOUR for i in classes.class_of]
-    tips = tooltip_html(joined, measure, meta.get("label", measure), meta.get("unit", ""))
+    tips = tooltip_html(joined, measure, meta.get("label", measure))
     props = pd.DataFrame({"code": joined["code"].astype(str), "fill": fill, "tooltip_html": tips})
     data = _feature_collection(joined, props)
     layer = folium.GeoJson(
@@ -181,16 +157,40 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
         name="Authorities",
         # per-feature class "la-<code>" lets a test or a screen reader script find one authority
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE_COLOUR,
-                                  "weight": 0.7, "fillOpacity": 0.85,
+                                  "weight": 0.7, "fillOpacity": 0.9,
                                   "className": f"{AUTHORITY_CLASS} la-{f['properties']['code']}"},
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True),
         className=AUTHORITY_CLASS,
     )
-    return layer, classes
+    return layer, classes, dot_layer(joined, props, dots)
 
 
-def region_layer(regions: gpd.GeoDataFrame) -> folium.GeoJson:
+def tiny_codes(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame) -> tuple[str, ...]:
+    """Authorities outside London smaller than :data:`TINY_KM2` (area measured in EPSG:27700)."""
+    area_km2 = boundaries.to_crs(BNG).area / 1e6
+    small = boundaries.loc[(area_km2 < TINY_KM2).to_numpy(), "code"]
+    london = set(measures.loc[measures["region"] == "London", "code"]) if "region" in measures else set()
+    return tuple(c for c in small if c not in london)
+
+
+def dot_layer(joined: gpd.GeoDataFrame, props: pd.DataFrame, codes: tuple[str, ...]) -> folium.GeoJson | None:
+    """A dot in the authority's colour at a point inside each of ``codes`` (clickable, same tooltip)."""
+    keep = joined["code"].isin(list(codes)).to_numpy()
+    if not keep.any():
+        return None
+    points = gpd.GeoDataFrame(geometry=joined.loc[keep].representative_point().to_numpy(), crs=WGS84)
+    data = _feature_collection(points, props.loc[keep].reset_index(drop=True))
+    return folium.GeoJson(
+        data, name="Small authorities", marker=folium.CircleMarker(radius=TINY_RADIUS_PX),
+        style_function=lambda f: {"radius": TINY_RADIUS_PX, "fillColor": f["properties"]["fill"], "color": "#000000",
+                                  "weight": 1.5, "fillOpacity": 1,
+                                  "className": f"{TINY_CLASS} la-{f['properties']['code']}"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True),
+    )
+
+
+def region_layer(regions: gpd.GeoDataFrame, weight: float = 1.6) -> folium.GeoJson:
     """Region outlines drawn over the authorities; not clickable (clicks go through)."""
     name_col = "region" if "region" in regions.columns else "region_name"
     props = pd.DataFrame({"region": regions[name_col].astype(str).map(html.escape).to_numpy()})
@@ -199,7 +199,7 @@ def region_layer(regions: gpd.GeoDataFrame) -> folium.GeoJson:
         feature["properties"] = rec
     return folium.GeoJson(
         geo, name="Regions",
-        style_function=lambda f: {"fill": False, "color": REGION_COLOUR, "weight": 2.2, "opacity": 0.9},
+        style_function=lambda f: {"fill": False, "color": REGION_COLOUR, "weight": weight, "opacity": 0.85},
         interactive=False, className=REGION_CLASS,
     )
 
@@ -217,7 +217,7 @@ def symbol_layer(points: pd.DataFrame, measures: pd.DataFrame) -> folium.GeoJson
         geometry=gpd.points_from_xy(table["easting"], table["northing"]), crs=BNG).to_crs(WGS84)
     biggest = float(table["places"].max()) if len(table) else 1.0
     radius = (SYMBOL_MAX_RADIUS_PX * np.sqrt(table["places"].to_numpy(dtype=float) / biggest)).round(1)
-    tips = [f"<b>{html.escape(str(n))}</b><br>{format_number(p)} places"
+    tips = [f"<b>{html.escape(str(n))}</b><br>{html.escape(service.format_value('places', p))} places"
             for n, p in zip(table["name"], table["places"], strict=True)]
     props = pd.DataFrame({"code": table["code"].astype(str).to_numpy(), "radius": radius,
                           "tooltip_html": tips})
@@ -233,36 +233,84 @@ def symbol_layer(points: pd.DataFrame, measures: pd.DataFrame) -> folium.GeoJson
     )
 
 
+def outline_layer(boundaries: gpd.GeoDataFrame, codes: tuple[str, ...], css_class: str, style: dict,
+                  name: str) -> folium.GeoJson | None:
+    """Outlines of some authorities (not clickable: clicks reach the shape underneath)."""
+    chosen = boundaries[boundaries["code"].isin(list(codes))][["code", "geometry"]]
+    if not len(chosen):
+        return None
+    data = _feature_collection(chosen, pd.DataFrame({"code": chosen["code"].astype(str).to_numpy()}))
+    return folium.GeoJson(data, name=name, interactive=False,
+                          style_function=lambda f: {**style, "className": f"{css_class} {css_class}-"
+                                                                           f"{f['properties']['code']}"})
+
+
+def focus_bounds(boundaries: gpd.GeoDataFrame, codes: tuple[str, ...]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around some authorities, at least :data:`FOCUS_MIN_SPAN` wide."""
+    chosen = boundaries[boundaries["code"].isin(list(codes))]
+    if not len(chosen):
+        return None
+    west, south, east, north = chosen.total_bounds
+    lat, lon = (south + north) / 2, (west + east) / 2
+    half_lat = max((north - south) * FOCUS_SCALE / 2, FOCUS_MIN_SPAN[0] / 2)
+    half_lon = max((east - west) * FOCUS_SCALE / 2, FOCUS_MIN_SPAN[1] / 2)
+    return map_controls.bounds_json((lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat))
+
+
+def zoom_places(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame) -> dict[str, list[list[float]]]:
+    """"England", "London" and every region -> bounds of its authorities (for :class:`ui.map_controls.ZoomTo`)."""
+    drawn = boundaries[["code", "geometry"]].merge(measures[["code", "region"]], on="code", how="inner")
+    places = {"All England": map_controls.bounds_json(boundaries.total_bounds)}
+    london = drawn[drawn["region"] == "London"]
+    if len(london):
+        places["London"] = map_controls.bounds_json(london.total_bounds)
+    for region, rows in sorted(drawn.groupby("region"), key=lambda kv: str(kv[0])):
+        if region and region != "London":
+            places[str(region)] = map_controls.bounds_json(rows.total_bounds)
+    return places
+
+
 def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict, *,
                    scheme: str = "Quantiles", k: int = 5, palette: str | None = None,
                    regions: gpd.GeoDataFrame | None = None, points: pd.DataFrame | None = None,
                    show_symbols: bool = False, tiles: bool = False,
                    missing_label: str = "No figure (suppressed by DfE or not published)",
-                   highlight: tuple[str, ...] = ()) -> folium.Map:
+                   highlight: tuple[str, ...] = (), selected: str | None = None, compared: tuple[str, ...] = (),
+                   breaks: Breaks | None = None, fixed_note: str | None = None, hexes: bool = False,
+                   zoom_controls: bool = True, focus: tuple[str, ...] = (),
+                   labels: gpd.GeoDataFrame | None = None) -> folium.Map:
     """England map of one measure for one year.
 
     Parameters
     ----------
     boundaries : GeoDataFrame
-        Authorities to draw, EPSG:4326.
+        Authorities to draw, EPSG:4326 (geographic shapes, or hexagons when ``hexes``).
     measures : DataFrame
         One row per authority (``authority_measures`` output for the year).
     measure : str
-        Column to map; ``meta`` is its ``MEASURES`` entry (label, unit, diverging).
-    scheme, k, palette
-        Classification (see :func:`classify`).
+        Column to map; ``meta`` is its ``MEASURES`` entry (label, diverging).
+    scheme, k, palette, breaks
+        Classification (see :func:`ui.classes.classify`); ``breaks`` fixes the bounds
+        (e.g. across years) and ``fixed_note`` says so in the legend.
     regions : GeoDataFrame, optional
         Region outlines, EPSG:4326.
     points : DataFrame, optional
         Representative points (BNG metres) for the places symbols.
-    show_symbols : bool
-        Draw proportional circles of places per authority.
-    tiles : bool
-        Add OpenStreetMap tiles underneath (needs internet; the map works without).
+    show_symbols, tiles : bool
+        Proportional circles of places; OpenStreetMap tiles underneath (needs internet).
     missing_label : str
         Legend text of the grey class (why there is no figure).
     highlight : tuple of str
         Codes of authorities to outline in black (e.g. those a scenario changed).
+    selected, compared
+        The authority in the detail panel (thick black outline; the map zooms to it on
+        the geographic view) and those compared (dashed purple outlines).
+    hexes : bool
+        The shapes are hexagons: no scale bar, no basemap, no zoom-to control.
+    focus : tuple of str
+        Codes to zoom to (besides ``selected``), e.g. a scenario's changed authorities.
+    labels : GeoDataFrame, optional
+        [label, geometry (points, EPSG:4326)]: short names written on the map (the hexagons).
 
     Returns
     -------
@@ -274,28 +322,52 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     west, south, east, north = boundaries.total_bounds
     # no scroll-wheel zoom: the map sits in a long page, and the wheel should scroll the page
     fmap = offline_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6,
-                       control_scale=True, scrollWheelZoom=False)
-    if tiles:
+                       control_scale=False, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5,
+                       zoomAnimation=False, fadeAnimation=False)  # no motion: zooms land at once
+    if not hexes:
+        map_controls.ScaleBar().add_to(fmap)
+    if tiles and not hexes:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)",
                          attr="© OpenStreetMap contributors").add_to(fmap)
-    layer, classes = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k, palette=palette)
+    dots = () if hexes else tiny_codes(boundaries, measures)
+    layer, classes, dotted = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k,
+                                             palette=palette, breaks=breaks, dots=dots)
     layer.add_to(fmap)
     if regions is not None and len(regions):
-        region_layer(regions).add_to(fmap)
-    if show_symbols and points is not None:
+        region_layer(regions, 2.4 if hexes else 1.6).add_to(fmap)
+    if show_symbols and points is not None and not hexes:
         symbol_layer(points, measures).add_to(fmap)
-    if highlight:
-        chosen = boundaries[boundaries["code"].isin(list(highlight))][["code", "geometry"]]
-        folium.GeoJson(chosen.to_json(), name="Changed", interactive=False,
-                       style_function=lambda _: {"color": "#000000", "weight": 3, "fillOpacity": 0,
-                                                 "className": HIGHLIGHT_CLASS}).add_to(fmap)
+    if dotted is not None:
+        dotted.add_to(fmap)
+    if labels is not None and len(labels):
+        map_controls.Labels(labels).add_to(fmap)
+    outlines = []
+    for codes, css, style, name, text in (
+            (highlight, HIGHLIGHT_CLASS, {**SELECTED_STYLE, "weight": 3}, "Changed", None),
+            (tuple(c for c in compared if c != selected), COMPARED_CLASS, COMPARED_STYLE, "Compared", "Compared"),
+            ((selected,) if selected else (), SELECTED_CLASS, SELECTED_STYLE, "Selected", "Selected")):
+        drawn = outline_layer(boundaries, codes, css, style, name) if codes else None
+        if drawn is not None:
+            drawn.add_to(fmap)
+            if text:
+                dash = "dashed" if style.get("dashArray") else "solid"
+                outlines.append((f"border: {min(style['weight'], 3)}px {dash} {style['color']}", text))
     missing = (classes.class_of < 0).any()
-    Legend(legend_html(classes, meta.get("label", measure), meta.get("unit", ""),
-                       missing_label if missing else None,
-                       "Circle area shows places" if show_symbols else None)).add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(_LEGEND_CSS), name="sufficiency_css")
-    # leave the top-right corner (North Sea) to the legend
-    fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 60), padding_bottom_right=(140, 0))
+    unit = service.formats.unit(measure) if measure in service.formats.column_formats() else meta.get("unit", "")
+    map_controls.Legend(map_controls.legend_html(
+        classes, meta.get("label", measure), unit, missing_label if missing else None,
+        "Circle area shows places" if show_symbols and not hexes else None, column=measure,
+        fixed_note=fixed_note, outlines=tuple(outlines))).add_to(fmap)
+    if zoom_controls and not hexes:
+        map_controls.ZoomTo(zoom_places(boundaries, measures)).add_to(fmap)
+    map_controls.TooltipsInside().add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(map_controls.CSS), name="sufficiency_css")
+    target = focus_bounds(boundaries, tuple(focus) + ((selected,) if selected and not hexes else ()))
+    if target is not None:
+        fmap.fit_bounds(target, padding_bottom_right=(LEGEND_PX, 0))
+    else:  # leave the top-right corner (North Sea) to the legend
+        fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 10),
+                        padding_bottom_right=(LEGEND_PX, 0))
     return fmap
 
 

@@ -9,6 +9,7 @@ region     region filter of the tables ("" = England)       ``North West``
 la         authority in the detail panel (ONS code)         ``E08000003``
 compare    authorities compared, comma-separated codes      ``E08000003,E08000012``
 cats       provision counted, when not the default          ``childrens_home,secure_childrens_home``
+view       ``map`` (geographic) or ``hex`` (hexagons)       ``hex``
 =========  ===============================================  =====================
 
 Pure functions: :func:`parse_state` reads a mapping like ``st.query_params`` and
@@ -22,6 +23,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAX_COMPARE = 8
+VIEWS = ("map", "hex")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class ViewState:
     authority: str = ""
     compare: tuple[str, ...] = field(default_factory=tuple)
     categories: tuple[str, ...] = field(default_factory=tuple)  # empty = the model's default
+    view: str = "map"
 
 
 def _first(value: str | Sequence[str] | None) -> str:
@@ -91,13 +94,13 @@ def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[in
         region = ""
     authority = _first(params.get("la")).upper()
     if authority and authority not in codes:
-        notes.append(f"The link names authority code {authority!r}, which is not in the data for {year}.")
+        notes.append(f"The link names authority code {authority!r}, which is not in the data.")
         authority = ""
     compare: list[str] = []
     raw_compare = _first(params.get("compare"))
     for code in (c.strip().upper() for c in raw_compare.split(",") if c.strip()):
         if code not in codes:
-            notes.append(f"The link names authority code {code!r}, which is not in the data for {year}.")
+            notes.append(f"The link names authority code {code!r}, which is not in the data.")
         elif code not in compare:
             compare.append(code)
     if len(compare) > MAX_COMPARE:
@@ -109,7 +112,11 @@ def parse_state(params: Mapping[str, str | Sequence[str]], *, years: Sequence[in
             cats.append(cat)
         else:
             notes.append(f"The link asks to count an unknown kind of provision {cat!r}; left out.")
-    return ViewState(year, measure, region, authority, tuple(compare), tuple(cats)), notes
+    view = _first(params.get("view")).lower() or VIEWS[0]
+    if view not in VIEWS:
+        notes.append(f"The link asks for an unknown map view {view!r}; showing the geographic map.")
+        view = VIEWS[0]
+    return ViewState(year, measure, region, authority, tuple(compare), tuple(cats), view), notes
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -123,4 +130,5 @@ def to_query(state: ViewState) -> dict[str, str]:
         out["compare"] = ",".join(state.compare)
     if state.categories:
         out["cats"] = ",".join(state.categories)
+    out["view"] = state.view
     return out

@@ -31,6 +31,17 @@ def plain(value: object) -> str:
 
 TITLE = "Children's homes sufficiency map — England"
 
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 2.6rem 1.5rem 2rem 1.5rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.85rem; padding: 0 0 0.4rem 0; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding: 0.6rem 0 0.3rem 0; }
+[data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
+/* captions and help text dark enough for WCAG AA (4.5:1 on white; Streamlit's default grey is 3.9:1) */
+[data-testid="stCaptionContainer"] { opacity: 1; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #555; }
+</style>"""
+
 HOW_TO_READ = """
 **How to read this map.** Each shape is a children's services authority (county,
 unitary, metropolitan district or London borough). The default colour is the
@@ -54,10 +65,13 @@ need them too (a "two-step floating catchment"). **Best achievable share within 
 miles** places every child in a home in England as close to home as the places allow
 and reports the share of this authority's children that would then live within 20 miles.
 
-Click an authority (or pick it in the search box) to see its figures, its rank,
-its trend and the authorities in a similar children's-homes position. The link in your browser's address bar
-keeps the year, measure, region and authorities you chose: share it to show
-someone the same view.
+Click an authority (or pick it in **Find an authority**) to see its figures, its rank,
+its trend, and how it compares with England, its region and its DfE statistical neighbours.
+The **hex map** draws every authority as one hexagon of the same size, so London boroughs and
+small unitaries are as easy to find as counties; on the geographic map, **Zoom to** shows London
+or a region. Colour classes are the same for every year by default, so a colour means the same
+number whichever year you look at. The link in your browser's address bar keeps the year, measure,
+map view, region and authorities you chose: share it to show someone the same view.
 """
 
 ATTRIBUTION = (

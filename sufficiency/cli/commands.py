@@ -88,9 +88,18 @@ def run_summary(args: argparse.Namespace) -> int:
     table = service.regional_summary(ds, view)
     if region:
         table = table[table["region"].isin([region, "England"])]
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(table.to_string(index=False))
+    # written as the app writes it (sufficiency.model.formats): 1,234 · 12.3% · −5; headings in words
+    shown = service.formats.format_table(table, [c for c in SUMMARY_COLUMNS if c in table.columns], short=True)
+    print(f"Regional concentration of children's homes places, 31 March {view.year}")
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print(shown.to_string(index=False))
     return 0
+
+
+#: what ``summary`` prints, in this order (the CSV exports keep every column and its machine name)
+SUMMARY_COLUMNS = ["region", "homes", "places", "children_in_homes", "placed_outside", "placed_outside_pct",
+                   "homes_share", "places_share", "children_share", "location_quotient", "private_share", "rank_places",
+                   "authorities_without_demand"]
 
 
 def run_scenario(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ shortfall_ees_csv, neighbours_csv   the export in DfE's open-data layout; every 
 find_authority                      an authority by name or ONS code, as at a year
 authority_profile, Profile          one authority's printable profile; profile_html / profile_pdf write it
 csv, apply_disclosure, RULES        CSV bytes with disclosure control
+formats, format_value, header       how every figure and column heading is written on screen
 ==================================  ==========================================================
 """
 
@@ -29,6 +30,8 @@ from sufficiency.dataset import Dataset
 from sufficiency.errors import BoundaryError, InputError, MissingColumnError, Problem, SufficiencyError
 from sufficiency.export import RULES, apply_disclosure
 from sufficiency.export import export_csv as csv
+from sufficiency.model import formats
+from sufficiency.model.formats import format_value, header
 from sufficiency.readers.files import MAX_INPUT_BYTES
 from sufficiency.registry import REGIONS
 from sufficiency.report.profile import Profile
@@ -95,7 +98,8 @@ __all__ = [
     "REGIONS", "RULES", "InputError", "BoundaryError", "MissingColumnError", "PlacementsReport", "Problem",
     "ScenarioResult", "SufficiencyError", "UserFile", "UserFiles", "YearView", "all_years", "apply_disclosure",
     "authority_detail", "boundary_layers", "check_changes", "check_region",
-    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "measure_notice",
+    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "format_value",
+    "formats", "header", "measure_notice",
     "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
     "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_for_files", "year_shapes",
     "year_view", "years", "Profile", "authority_profile", "profile_command", "profile_file_name", "profile_html",

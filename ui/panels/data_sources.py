@@ -8,7 +8,7 @@ import streamlit as st
 
 from sufficiency import service
 from sufficiency.service import InputError
-from ui import cached, text
+from ui import cached, tables, text
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,8 @@ def dataset() -> service.Dataset:
     for notice in ds.notices:
         st.sidebar.warning(text.plain(notice))
     with st.sidebar.expander("What was read from your files", expanded=True):
-        st.dataframe(ds.reconciliation, hide_index=True)
+        tables.show(ds.reconciliation, key="upload_reconciliation")
         if len(ds.set_aside):
             st.caption("Rows set aside (row numbers as in your file)")
-            st.dataframe(ds.set_aside, hide_index=True)
+            tables.show(ds.set_aside, key="upload_set_aside")
     return ds

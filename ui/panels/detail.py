@@ -6,6 +6,7 @@ import streamlit as st
 
 from sufficiency import service
 from ui import cached, charts, tables, text
+from ui.panels import session
 from ui.panels.profile import profile_downloads
 
 TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in homes",
@@ -14,15 +15,27 @@ TREND_LABELS = {"places": "Local places", "children_in_homes": "Children in home
 
 def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
     """Search box and the chosen authority's figures, rank, trend and neighbours."""
-    code = st.selectbox("Find an authority", list(names), key="authority_pick", index=None,
-                        format_func=names.get, placeholder="Type a name or click the map")
+    known = session.all_names(ds)
+    options = session.picker_options(names, [st.session_state.get("authority_pick")])
+    code = st.selectbox("Find an authority", options, key="authority_pick", index=None,
+                        format_func=session.picker_label(names, known, view.year),
+                        placeholder="Type a name or click the map", filter_mode="contains")
     if not code:
         st.info("Click an authority on the map, or type its name above, to see its figures.")
         return
+    if code not in names:
+        st.header(text.plain(known.get(code, code)))
+        st.warning(text.plain(session.absent_note(ds, view, code)))
+        return
     detail = service.authority_detail(ds, view, cached.all_years(ds.key, view.categories, ds), code)
     row = detail["measures"].iloc[0]
-    st.subheader(text.plain(names[code]))
+    st.header(text.plain(names[code]))
     st.caption(text.plain(f"{row['region']} · {code} · 31 March {opts['year']}"))
+    if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
+        st.session_state["compare"] = [*st.session_state["compare"], code]
+    meaning = service.formats.sign_meaning("local_bed_gap", row["local_bed_gap"])
+    if meaning:
+        st.markdown(f"**{text.plain(meaning[:1].upper() + meaning[1:])}** (local bed gap)")
     for note in (row["demand_note"], row["supply_note"]):
         if note:
             st.warning(text.plain(note))
@@ -30,8 +43,11 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
     st.markdown("**Trend** (places and children; the gap is their difference)")
     st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
     st.markdown("**Against England, the region and DfE's statistical neighbours**")
-    st.table(tables.benchmark_table(service.benchmarks(ds, view, code), service.MEASURES), border="horizontal",
-             hide_index=True)
+    bench = service.benchmarks(ds, view, code)
+    st.table(tables.benchmark_table(bench), border="horizontal", hide_index=True)
+    counts = tables.benchmark_counts(bench)
+    if counts:
+        st.caption(counts)
     neighbours = service.dfe_neighbours(ds, code)
     st.markdown("**DfE statistical neighbours**")
     if len(neighbours):
@@ -47,6 +63,4 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
             st.table(tables.neighbours_table(detail["similar"]), border="horizontal", hide_index=True)
         else:
             st.caption("None: a figure this comparison needs is missing for this authority this year.")
-    if st.button("Add to comparison", key="add_compare") and code not in st.session_state["compare"]:
-        st.session_state["compare"] = [*st.session_state["compare"], code]
     profile_downloads(ds, view, code)

@@ -1,4 +1,5 @@
-"""The Map tab: the England choropleth and the click that selects an authority."""
+"""The Map tab: the England map (geographic or hexagons), the click that selects an authority,
+and the same map as a table."""
 
 from __future__ import annotations
 
@@ -8,27 +9,73 @@ from streamlit_folium import st_folium
 from sufficiency import service
 from ui import cached, text
 from ui import map as umap
+from ui import tables as utables
+from ui.classes import classify
+from ui.panels import session
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 560
 
 
-def choropleth(ds: service.Dataset, view: service.YearView, opts: dict):
-    # built fresh each run (~0.2 s): folium maps change when rendered, so they are not cached
+def hex_available() -> bool:
+    """Whether the hex layout module is installed (``ui.hexmap``)."""
+    import importlib.util
+
+    return importlib.util.find_spec("ui.hexmap") is not None
+
+
+def shapes_for(ds: service.Dataset, view: service.YearView, kind: str):
+    """(shapes, points, regions, labels) of the view: geographic, or one hexagon per authority."""
     shapes, points = cached.year_shapes(view.key, ds, view)
+    if kind == "hex":
+        hexes, hex_regions, labels = cached.hex_shapes(view.key, ds, view)
+        return hexes, points, hex_regions, labels
+    return shapes, points, ds.regions, None
+
+
+def classes_for(ds: service.Dataset, view: service.YearView, opts: dict):
+    """(fixed breaks or None, legend note) for the measure shown."""
+    if not opts.get("fixed"):
+        return None, f"classes for {view.year} only"
+    return cached.fixed_breaks(ds.key, opts["measure"], view.categories, opts["scheme"], opts["k"], ds)
+
+
+def chosen(ds: service.Dataset, view: service.YearView, names: dict[str, str]) -> tuple[str | None, tuple[str, ...]]:
+    """(the selected authority to outline, the compared ones) as drawn this year.
+
+    An authority with no figures this year is outlined through the units that draw its area.
+    """
+    pick = st.session_state.get("authority_pick")
+    selected = pick if pick in names else None
+    if pick and selected is None:
+        covering = session.drawn_as(view.measures, pick)
+        selected = covering[0] if len(covering) == 1 else None
+    compared = tuple(c for c in st.session_state.get("compare", []) if c in names)
+    return selected, compared
+
+
+def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: str, names: dict[str, str]):
+    # built fresh each run (~0.2 s): folium maps change when rendered, so they are not cached
+    shapes, points, regions, labels = shapes_for(ds, view, kind)
     measures = view.measures
-    missing = sorted(set(measures["name"]) - set(shapes["name"]))
+    missing = sorted(set(measures["code"]) - set(shapes["code"]))
     if missing:
-        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
-        st.caption(text.plain(f"Not drawn ({len(missing)} with no boundary in the boundary file for that year): "
-                              f"{shown}"))
+        listed = [names.get(c, c) for c in missing]
+        shown = ", ".join(listed[:12]) + (f" and {len(listed) - 12} more" if len(listed) > 12 else "")
+        where = "in the hex layout" if kind == "hex" else "in the boundary file for that year"
+        st.caption(text.plain(f"Not drawn ({len(missing)} with no boundary {where}): {shown}"))
     notice = service.measure_notice(view, opts["measure"])
     if notice:
         st.info(f"{notice}: no authority has this figure for {opts['year']}. Choose another year or measure.")
-    return umap.choropleth_map(shapes, measures, opts["measure"], service.MEASURES[opts["measure"]],
-                               scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=ds.regions,
+    breaks, note = classes_for(ds, view, opts)
+    selected, compared = chosen(ds, view, names)
+    fmap = umap.choropleth_map(shapes, measures, opts["measure"], service.MEASURES[opts["measure"]],
+                               scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=regions,
                                points=points, show_symbols=opts["symbols"], tiles=opts["tiles"],
                                missing_label=f"No figure: {notice}" if notice else
-                               "No figure (suppressed by DfE or not published)")
+                               "No figure (suppressed by DfE or not published)",
+                               breaks=breaks, fixed_note=note, hexes=kind == "hex", selected=selected,
+                               compared=compared, labels=labels)
+    return fmap, shapes, breaks
 
 
 def clicked_code(result: dict | None) -> str | None:
@@ -45,11 +92,30 @@ def clicked_code(result: dict | None) -> str | None:
     return None
 
 
+def view_choice() -> str:
+    """The map view chosen (geographic or hexagons), kept in the address bar as ``view``."""
+    options = list(session.VIEW_LABELS) if hex_available() else ["map"]
+    if st.session_state.get("view") not in options:
+        st.session_state["view"] = "map"
+    return st.radio("Map view", options, key="view", horizontal=True, format_func=session.VIEW_LABELS.get,
+                    label_visibility="collapsed")
+
+
 def map_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
-    """The map, and the authority a click selects (into the detail panel's search box)."""
-    fmap = choropleth(ds, view, opts)
-    result = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
+    """The map, the authority a click selects (into the detail panel's search box), and the map as a table."""
+    kind = view_choice()
+    fmap, shapes, breaks = choropleth(ds, view, opts, kind, names)
+    result = st_folium(fmap, key=f"map_{kind}", height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=["last_active_drawing", "last_object_clicked"])
     code = clicked_code(result)
     if code in names:
         st.session_state["authority_pick"] = code
+    st.caption("Use **Zoom to** on the map for London or a region; every authority can also be chosen in "
+               "**Find an authority**." if kind == "map" else
+               "One hexagon per authority, placed roughly where it is; thick lines are region borders.")
+    with st.expander("The map as a table (every authority, its figure and its colour class)"):
+        measure = opts["measure"]
+        drawn = view.measures[view.measures["code"].isin(shapes["code"])]
+        classes = classify(drawn[measure], opts["scheme"], opts["k"],
+                           diverging=bool(service.MEASURES[measure]["diverging"]), column=measure, breaks=breaks)
+        utables.show(utables.map_table(drawn, measure, classes.labels, classes.class_of), key=f"map_table_{kind}")

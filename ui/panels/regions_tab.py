@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sufficiency import service
-from ui import charts
+from ui import charts, tables
 
 
 def regions_tab(ds: service.Dataset, view: service.YearView) -> None:
@@ -16,12 +16,8 @@ def regions_tab(ds: service.Dataset, view: service.YearView) -> None:
                 f"**{', '.join(top)}**. A location quotient above 1 means the region holds more "
                 "places than its share of children; below 1, fewer.")
     st.altair_chart(charts.regional_chart(table, tuple(top)), width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch", column_order=REGION_COLUMNS,
-                 column_config={c: st.column_config.NumberColumn(format="percent") for c in REGION_SHARES})
+    tables.show(table, REGION_COLUMNS, key="regions_table")
 
 
 REGION_COLUMNS = ["region", "homes", "places", "children_in_homes", "homes_share", "places_share", "children_share",
                   "location_quotient", "private_share", "rank_places", "authorities_without_demand"]
-
-
-REGION_SHARES = ["homes_share", "places_share", "children_share", "private_share"]

@@ -1,11 +1,19 @@
-"""The session's view: restored from the address bar on the first run, written back on every run."""
+"""The session's view: restored from the address bar on the first run, written back on every run.
+
+The authority in the detail panel and those compared are kept across years: when an
+authority has no figures in the year shown (it did not exist yet, or was merged), it
+stays selected — greyed, with a note — and comes back when the year changes back.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from sufficiency import service
 from ui import state as ustate
+
+VIEW_LABELS = {"map": "Geographic map", "hex": "Hex map (every authority the same size)"}
 
 
 def initial_state(ds: service.Dataset, years: list[int]) -> None:
@@ -20,14 +28,57 @@ def initial_state(ds: service.Dataset, years: list[int]) -> None:
     st.session_state.update({"year": view.year, "measure": view.measure, "region": view.region or "England",
                              "authority_pick": view.authority or None, "compare": list(view.compare),
                              "categories": list(view.categories or service.CATEGORIES_DEFAULT),
-                             "_restored": True, "_link_notes": notes})
+                             "view": view.view, "_restored": True, "_link_notes": notes})
 
 
 def sync_url(opts: dict) -> None:
     view = ustate.ViewState(opts["year"], opts["measure"],
                             "" if st.session_state.get("region", "England") == "England" else st.session_state["region"],
                             st.session_state.get("authority_pick") or "", tuple(st.session_state.get("compare", [])),
-                            () if opts["categories"] == service.CATEGORIES_DEFAULT else opts["categories"])
+                            () if opts["categories"] == service.CATEGORIES_DEFAULT else opts["categories"],
+                            st.session_state.get("view") or "map")
     # Sent on every run, not only on change: an update sent in a run that a newer rerun
     # interrupts (the map reporting back, a quick second click) never reaches the browser.
     st.query_params.from_dict(ustate.to_query(view))
+
+
+def all_names(ds: service.Dataset) -> dict[str, str]:
+    """Code -> name of every authority the data knows (any year)."""
+    return dict(zip(ds.authorities["code"], ds.authorities["name"], strict=True))
+
+
+def picker_options(names: dict[str, str], kept: list[str]) -> list[str]:
+    """The year's authorities, plus those still selected that have no figures this year (at the end)."""
+    return list(names) + [c for c in dict.fromkeys(kept) if c and c not in names]
+
+
+def picker_label(names: dict[str, str], known: dict[str, str], year: int):
+    """format_func for authority pickers: the authority's name, the same in every year.
+
+    Streamlit keeps a picker's value as its label, so a label that changed with the year
+    would lose the selection; an authority with no figures in the year is explained by a
+    note instead (:func:`absent_note`).
+    """
+    def label(code: str) -> str:
+        return known.get(code) or names.get(code) or code
+    return label
+
+
+def drawn_as(measures: pd.DataFrame, code: str) -> list[str]:
+    """Codes of the year's units that draw ``code``'s area (a newer council seen in an earlier year)."""
+    parts = measures["geometry_codes"].fillna("").astype(str).str.split(";")
+    hit = parts.map(lambda codes: code in codes)
+    return measures.loc[hit.to_numpy(dtype=bool), "code"].astype(str).tolist()
+
+
+def absent_note(ds: service.Dataset, view: service.YearView, code: str) -> str:
+    """Why ``code`` has no figures in the view's year, and what covers its area then."""
+    known = all_names(ds)
+    shown = [c for c in drawn_as(view.measures, code) if c != code]
+    where = ""
+    if shown:
+        names = ", ".join(view.names.get(c, known.get(c, c)) for c in shown)
+        where = f" In {view.year} its area is shown as {names}."
+    return (f"{known.get(code, code)} ({code}) has no figures for 31 March {view.year}: the council did not "
+            f"exist then, or its figures were counted with another council's.{where} It stays selected: "
+            "choose another year to see it.")

@@ -19,10 +19,14 @@ def sidebar(years: list[int]) -> dict:
     with sb.expander("Map options"):
         scheme = st.selectbox("Classes", list(uclasses.SCHEMES), key="scheme")
         k = st.slider("Number of classes", 3, 9, 6, key="k")
+        fixed = st.toggle("Same classes for every year", value=True, key="fixed_classes",
+                          help="Class bounds worked out once from every year's figures, so a colour means "
+                               "the same number whichever year is shown")
         diverging = service.MEASURES[measure]["diverging"]
         palettes = list(uclasses.DIVERGING) if diverging else list(uclasses.SEQUENTIAL)
         palette = st.selectbox("Colours (colour-blind safe)", palettes, key=f"palette_{diverging}")
         symbols = st.toggle("Circles: places per authority", key="symbols")
         tiles = st.toggle("Street basemap (needs internet)", key="tiles")
     return {"year": int(year), "measure": measure, "categories": tuple(cats or service.CATEGORIES_DEFAULT),
-            "scheme": scheme, "k": int(k), "palette": palette, "symbols": symbols, "tiles": tiles}
+            "scheme": scheme, "k": int(k), "palette": palette, "symbols": symbols, "tiles": tiles,
+            "fixed": bool(fixed)}
