@@ -48,23 +48,30 @@ def main() -> None:
     session.sync_url(opts)  # at once: a link copied while the rest draws already holds this view
     view = cached.year_view(ds.key, opts["year"], opts["categories"], ds)
     names = view.names
+    # Only the tab shown runs (``on_change="rerun"``): the map is never drawn into a hidden
+    # tab (which left it blank, 0 px high), and a rerun does no other tab's work.
     tab_map, tab_compare, tab_regions, tab_table, tab_dist = st.tabs(
-        ["Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios"])
-    with tab_map:
-        left, right = st.columns([5, 3])
-        with left:
-            map_tab.map_panel(ds, view, opts, names)
-        with right:
-            detail.detail_panel(ds, view, opts, names)
-    with tab_compare:
-        compare_tab.compare_tab(ds, view, opts, names)
-    with tab_regions:
-        regions_tab.regions_tab(ds, view)
-    with tab_table:
-        shortfall_tab.shortfall_tab(ds, view, opts)
-    with tab_dist:
-        distances_tab.scenario_section(ds, view, opts, names)
-        distances_tab.placements_section(ds, names)
+        session.TABS, key="tab", on_change="rerun")
+    if tab_map.open:
+        with tab_map:
+            left, right = st.columns([5, 3])
+            with left:
+                map_tab.map_panel(ds, view, opts, names)
+            with right:
+                detail.detail_panel(ds, view, opts, names)
+    if tab_compare.open:
+        with tab_compare:
+            compare_tab.compare_tab(ds, view, opts, names)
+    if tab_regions.open:
+        with tab_regions:
+            regions_tab.regions_tab(ds, view)
+    if tab_table.open:
+        with tab_table:
+            shortfall_tab.shortfall_tab(ds, view, opts)
+    if tab_dist.open:
+        with tab_dist:
+            distances_tab.scenario_section(ds, view, opts, names)
+            distances_tab.placements_section(ds, names)
     with st.expander("About the data, sources and licence"):
         st.markdown(text.SOURCES)
         for what, source in ds.sources.items():

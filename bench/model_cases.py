@@ -96,7 +96,13 @@ def map_payload(repeats: int) -> list[Result]:
     build_s, _, fmap = median_time(build, repeats, warmup=1)
     render_s, _, page = median_time(lambda: fmap.get_root().render(), repeats)
     html_bytes = len(page.encode())
-    layers = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson)]
+    def geojson_in(element) -> list:  # the GeoJSON layers, also those inside the data FeatureGroup
+        found = []
+        for child in element._children.values():
+            found += [child] if isinstance(child, folium.GeoJson) else geojson_in(child)
+        return found
+
+    layers = geojson_in(fmap)
     geo = {c.layer_name: len(json.dumps(c.data).encode()) for c in layers}
     geo_total = sum(geo.values())
     ok = html_bytes <= PAYLOAD_TARGET_BYTES

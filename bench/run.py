@@ -20,7 +20,8 @@ profile_cli_html/pdf   python -m sufficiency profile --authority Stockport, HTML
 profile_all_html       every authority's profile as HTML in-process (≤ 20 s); profile_pdf: one PDF
 map_html, map_geojson  bytes of the England map page and of its GeoJSON (≤ 1.5 MB)
 app_script_*           app.py run by AppTest (server side only): first run, rerun
-app_*                  streamlit run: ready, first map (≤ 3 s), click to detail
+app_*                  python -m ui.serve in Chromium: ready, first and later map, click to detail,
+                       year and measure change, first scenario, server memory with one visitor
 attr_<layer>_<i>       attribute_points against raw STRtree.query (≤ 1.5×)
 attr_<layer>_growth    t(largest N) / t(middle N) / (size ratio): 1 = linear
 geocode_*              postcode index build (one-off), cold 2-postcode process, geocode of N postcodes

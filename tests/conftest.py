@@ -50,16 +50,18 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def run_streamlit(script: Path, cwd: Path = REPO, timeout_s: float = STARTUP_TIMEOUT_S) -> Iterator[str]:
-    """Run ``streamlit run script`` on a free port; yield its URL; stop it afterwards.
+    """Run the app (or another ``script``) on a free port; yield its URL; stop it afterwards.
 
-    Raises ``RuntimeError`` with the server's output when it is not healthy within
-    ``timeout_s`` seconds.
+    ``app.py`` is started as the README starts it, ``python -m ui.serve`` (caches warmed
+    before the server listens); another script with ``streamlit run``. Raises
+    ``RuntimeError`` with the server's output when it is not healthy within ``timeout_s`` seconds.
     """
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    options = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    launcher = ["-m", "ui.serve"] if Path(script).resolve() == REPO / "app.py" else ["-m", "streamlit", "run",
+                                                                                     str(script)]
+    cmd = [sys.executable, *launcher, *options]
     log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-test-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -145,6 +147,34 @@ def app_url() -> Iterator[str]:
     _need_browser()
     with run_streamlit(REPO / "app.py") as url:
         yield url
+
+
+SCRIPT_STATE = "document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')"
+
+
+def wait_idle(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the app's script is not running (a rerun made by the map reporting back, say)."""
+    page.wait_for_function(f"{SCRIPT_STATE} === 'notRunning'", timeout=timeout_ms)
+
+
+def switch_on(page, label: str) -> int:
+    """Turn on the sidebar toggle ``label`` once the app is idle; return the clicks it took.
+
+    A click made while a rerun replaces the sidebar can be lost (Streamlit redraws the
+    widget from the server's state), as a person would see and click again: at most 3 clicks.
+    """
+    box = page.get_by_label(label)
+    for clicks in (1, 2, 3):
+        wait_idle(page)
+        page.get_by_text(label, exact=True).click()
+        try:
+            page.wait_for_function("el => el.checked", arg=box.element_handle(), timeout=5_000)
+            wait_idle(page)
+            if box.is_checked():
+                return clicks
+        except Exception:  # noqa: BLE001 - not checked within 5 s: click again
+            continue
+    raise AssertionError(f"the toggle {label!r} did not stay on after 3 clicks")
 
 
 def as_shown(markdown: str) -> str:

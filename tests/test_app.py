@@ -68,6 +68,12 @@ def downloads(monkeypatch):
     return seen
 
 
+def on_tab(app: AppTest, tab: str) -> AppTest:
+    """Run the app with ``tab`` shown (only the tab shown runs)."""
+    app.session_state["tab"] = tab
+    return app.run()
+
+
 def shortfall_frame(at: AppTest) -> pd.DataFrame:
     """The shortfall table the app shows (the dataframe with a ``rank`` column)."""
     frames = [d.value for d in at.dataframe if "rank" in d.value.columns]
@@ -81,7 +87,7 @@ def shortfall_caption(at: AppTest) -> str:
 
 
 def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
-    at = app.run()
+    at = on_tab(app, "Shortfall table")
     assert not at.exception and not at.error
     assert at.selectbox(key="year").value == YEAR
     assert at.selectbox(key="measure").value == "local_bed_gap"
@@ -99,7 +105,7 @@ def test_defaults_show_latest_complete_year_for_england(app, ds, downloads):
 
 
 def test_region_and_year_filter_the_table_and_the_download(app, ds, downloads):
-    at = app.run()
+    at = on_tab(app, "Shortfall table")
     at.selectbox(key="region").set_value("North West").run()
     table = shortfall_frame(at)
     assert set(table["region"]) == {"North West"} and len(table) == 24
@@ -113,7 +119,7 @@ def test_region_and_year_filter_the_table_and_the_download(app, ds, downloads):
 
 
 def test_disclosure_rule_changes_the_download(app, ds, downloads):
-    at = app.run()
+    at = on_tab(app, "Shortfall table")
     at.selectbox(key="disclosure").set_value("round10").run()
     expected = service.csv(expected_table(ds, YEAR), "round10")
     assert downloads[f"shortfall_{YEAR}_england.csv"] == expected
@@ -121,7 +127,7 @@ def test_disclosure_rule_changes_the_download(app, ds, downloads):
 
 
 def test_suppressed_table_stays_typed_and_says_what_was_hidden(app, ds):
-    at = app.run()
+    at = on_tab(app, "Shortfall table")
     at.selectbox(key="disclosure").set_value("suppress").run()
     assert not at.exception
     table = shortfall_frame(at)
@@ -159,15 +165,17 @@ def test_hex_view_from_the_link_and_the_map_as_a_table(app, ds):
 
 def test_link_restores_view_and_reports_bad_values(app):
     app.query_params.update({"year": "2019", "measure": "places", "la": "E08000003",
-                             "compare": "E08000003,E08000012,E99999999", "region": "North West"})
+                             "compare": "E08000003,E08000012,E99999999", "region": "North West", "tab": "Charts"})
     at = app.run()
     assert not at.exception
     assert at.selectbox(key="year").value == 2019
     assert at.selectbox(key="measure").value == "places"
     assert at.selectbox(key="authority_pick").value == "E08000003"
-    assert at.multiselect(key="compare").value == ["E08000003", "E08000012"]
+    assert at.session_state["compare"] == ["E08000003", "E08000012"]  # the Compare tab's list
     assert any(s.value == "Manchester" for s in at.header)
     assert [w.value for w in at.warning if "E99999999" in w.value]  # the unknown code is named, not dropped silently
+    assert [w for w in at.warning if "unknown tab 'Charts'; showing the map" in as_shown(w.value)]
+    assert "tab" not in at.query_params  # the map is the first tab: not written
 
 
 def test_picking_an_authority_shows_detail_without_recomputing(fresh_app, ds, monkeypatch):
@@ -187,15 +195,22 @@ def test_picking_an_authority_shows_detail_without_recomputing(fresh_app, ds, mo
     assert any(s.value == "Kent" for s in at.header)
     after_detail = len(calls)  # the trend needs every year once
     at.selectbox(key="authority_pick").set_value("E08000003").run()
+    at.session_state["tab"] = "Compare"
+    at.run()
     at.multiselect(key="compare").set_value(["E08000003", "E10000016"]).run()
     assert len(calls) == after_detail  # clicks and picks reuse the cached model
     assert not at.exception
 
 
 def map_args(at: AppTest) -> dict:
-    """Arguments the app sent to the streamlit-folium component."""
+    """Arguments the app sent to the streamlit-folium component; ``script`` holds the base map's
+    script followed by the data layers' (``feature_group``, swapped in place on a rerun)."""
     (node,) = at.get("component_instance")
-    return json.loads(node.proto.json_args)
+    args = json.loads(node.proto.json_args)
+    assert args["feature_group"], "the data layers are sent beside the base map"
+    args["base_script"] = args["script"]
+    args["script"] = args["script"] + args["feature_group"]
+    return args
 
 
 def test_map_is_offline_with_one_feature_per_authority(app, ds):
@@ -260,7 +275,7 @@ def test_every_measure_draws(app):
 
 
 def test_bad_upload_shows_plain_message(app):
-    at = app.run()
+    at = on_tab(app, "Shortfall table")
     at.file_uploader(key="up_prov").upload("providers.csv", b"not,a,provider,file\n1,2,3,4\n", "text/csv")
     at.run()
     assert not at.exception
@@ -294,10 +309,12 @@ def test_boundary_upload_replaces_the_map(app):
 
 
 def test_compare_table_and_chart_for_access_measure(app):
-    app.query_params.update({"measure": "access_index", "compare": "E08000003,E08000012,E10000016"})
+    app.query_params.update({"measure": "access_index", "compare": "E08000003,E08000012,E10000016",
+                            "tab": "Compare"})  # a link to the Compare tab
     at = app.run()
     assert not at.exception
     assert at.selectbox(key="compare_measure").value == "local_bed_gap"  # access measures are not compared
+    assert at.query_params["tab"] == "Compare" and not at.get("component_instance")  # the map tab did not run
     (table,) = [t for t in at.table if "Manchester (E08000003)" in t.value.columns]
     assert list(table.value.columns) == ["Measure", "Manchester (E08000003)", "Liverpool (E08000012)",
                                          "Kent (E10000016)"]
@@ -305,7 +322,7 @@ def test_compare_table_and_chart_for_access_measure(app):
 
 
 def test_regions_table_has_shares_and_quotients(app, ds):
-    at = app.run()
+    at = on_tab(app, "Regions")
     (frame,) = [d.value for d in at.dataframe if "location_quotient" in d.value.columns]
     assert len(frame) == 10 and frame["region"].iloc[-1] == "England"
     nw = frame.set_index("region").loc["North West"]
@@ -313,7 +330,7 @@ def test_regions_table_has_shares_and_quotients(app, ds):
 
 
 def test_categories_change_the_places_counted(app, ds, downloads, tmp_path):
-    at = app.run()
+    at = on_tab(app, "Shortfall table")
     at.multiselect(key="categories").set_value(["childrens_home", "secure_childrens_home"]).run()
     table = shortfall_frame(at)
     expected = expected_table(ds, YEAR, categories=("childrens_home", "secure_childrens_home"))

@@ -15,7 +15,9 @@ BRADFORD = "E08000032"
 @pytest.fixture
 def app():
     st.cache_data.clear()
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.session_state["tab"] = "Distances and scenarios"  # only the tab shown runs
+    return at
 
 
 def _tables(at):

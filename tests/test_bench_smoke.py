@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-APP_ROWS = {"app_start", "app_first_map", "app_later_map", "app_first_click", "app_click"}
+APP_ROWS = {"app_start", "app_first_map", "app_later_map", "app_first_click", "app_click", "app_year_change",
+            "app_measure_change", "app_first_scenario", "app_one_visitor_rss"}
 ROWS = {
     "model_cold", "load_embedded", "model_warm", "model_all_years", "cli_export", "map_html", "map_geojson",
     "allocation", "attr_authorities_1", "attr_authorities_2", "attr_authorities_3", "attr_authorities_growth",

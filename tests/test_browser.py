@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import switch_on
 
 from sufficiency import service
 
@@ -82,13 +83,20 @@ def test_map_draws_every_authority_offline(offline_page, app_url, ds, measures, 
     assert (tmp_path / "map.png").stat().st_size > 50_000
     # the places circles: one per authority with places, drawn by the same offline Leaflet
     offline_page.get_by_text("Map options").click()
-    offline_page.get_by_text("Circles: places per authority").click()
+    switch_on(offline_page, "Circles: places per authority")
     with_places = int((measures["places"].fillna(0) > 0).sum())
-    offline_page.wait_for_function(
-        """n => {
-            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-            return f && f.contentDocument && f.contentDocument.querySelectorAll('path.places-symbol').length === n;
-        }""", arg=with_places, timeout=60_000)
+    drawn = None
+    for _ in range(120):
+        drawn = offline_page.evaluate(
+            """() => {
+                const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+                return f && f.contentDocument ? f.contentDocument.querySelectorAll('path.places-symbol').length : null;
+            }""")
+        if drawn == with_places:
+            break
+        offline_page.wait_for_timeout(500)
+    checked = offline_page.get_by_label("Circles: places per authority").is_checked()
+    assert drawn == with_places, f"{drawn} circles drawn, {with_places} expected (option checked: {checked})"
     assert frame.locator("path.authority-shape").count() == 153
     assert "Circle area shows places" in frame.locator(".sufficiency-legend").inner_text()
     assert offline_page.blocked == []

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from bench.browser import fill_scenario
+
 pytestmark = pytest.mark.browser
 
 UPLOAD = Path(__file__).parent / "fixtures" / "isolation" / "provider_at_march_2024.csv"
@@ -36,13 +38,7 @@ def _download(page, button: str) -> pd.DataFrame:
 
 
 def _scenario(page) -> pd.DataFrame:
-    page.get_by_role("tab", name="Distances and scenarios").click()
-    page.get_by_label("Authority", exact=True).click()
-    page.keyboard.type("Bradford")
-    page.keyboard.press("Enter")
-    places = page.get_by_label("Places (+ open, − close)")
-    places.fill("20")
-    places.press("Enter")
+    fill_scenario(page, "Bradford", 20)
     page.get_by_role("button", name="Add to the scenario").click()
     page.get_by_role("button", name="Download the scenario table (CSV)").wait_for()
     return _download(page, "Download the scenario table (CSV)")

@@ -125,7 +125,8 @@ def test_expected_pixel_size_at_the_apps_map_size(layout):
 def test_hex_view_through_the_existing_choropleth(layout, authorities, m2024):
     shapes, regions = hex_shapes(layout, authorities), hex_regions(layout, authorities)
     fmap = umap.choropleth_map(shapes, m2024, "local_bed_gap", service.MEASURES["local_bed_gap"], regions=regions)
-    layers = {getattr(c, "options", {}).get("className"): c for c in fmap._children.values()}
+    group = next(c for c in fmap._children.values() if c.__class__.__name__ == "FeatureGroup")  # the data layers
+    layers = {getattr(c, "options", {}).get("className"): c for c in group._children.values()}
     feats = layers[umap.AUTHORITY_CLASS].data["features"]
     assert len(feats) == 153 and sorted(f["id"] for f in feats) == sorted(layout["code"])
     assert all(f["properties"]["tooltip_html"].startswith('<div class="sufficiency-tip">') for f in feats)

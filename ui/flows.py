@@ -118,7 +118,7 @@ def flow_map(flows: pd.DataFrame, names: dict[str, str], boundaries: gpd.GeoData
                        style_function=lambda _: {"color": FLOW_COLOUR, "weight": 1, "fillColor": FLOW_COLOUR,
                                                  "fillOpacity": 0.9, "className": ARROW_CLASS}).add_to(fmap)
     hidden = int(flows["suppressed"].astype(bool).sum())
-    map_controls.Legend(legend_body(int(top), hidden, threshold)).add_to(fmap)
+    map_controls.Legend(legend_body(int(top), hidden, threshold), fmap).add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(map_controls.CSS), name="sufficiency_css")
     if len(lines):
         west, south, east, north = lines.total_bounds

@@ -270,6 +270,89 @@ def zoom_places(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame) -> dict[st
     return places
 
 
+def base_map(boundaries: gpd.GeoDataFrame, *, hexes: bool = False, tiles: bool = False,
+             places: dict[str, list[list[float]]] | None = None) -> folium.Map:
+    """The map without its data: Leaflet, the scale bar, "Zoom to", tooltips kept inside, our CSS.
+
+    Its script depends only on the view (geographic or hexagons), the extent and ``places``,
+    so the app can keep one map on screen and swap the data layers (:func:`data_layers`) in
+    place when the year, measure or selection changes: no reload, no blank map meanwhile.
+    """
+    if boundaries.crs is not None and not boundaries.crs.equals(WGS84):
+        boundaries = boundaries.to_crs(WGS84)
+    west, south, east, north = boundaries.total_bounds
+    # no scroll-wheel zoom: the map sits in a long page, and the wheel should scroll the page
+    fmap = offline_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6,
+                       control_scale=False, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5,
+                       zoomAnimation=False, fadeAnimation=False)  # no motion: zooms land at once
+    if not hexes:
+        map_controls.ScaleBar().add_to(fmap)
+    if tiles and not hexes:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)",
+                         attr="© OpenStreetMap contributors").add_to(fmap)
+    if places and not hexes:
+        map_controls.ZoomTo(places).add_to(fmap)
+    map_controls.TooltipsInside().add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(map_controls.CSS), name="sufficiency_css")
+    # leave the top-right corner (North Sea) to the legend
+    fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 10), padding_bottom_right=(LEGEND_PX, 0))
+    return fmap
+
+
+def data_layers(fmap: folium.Map, boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict, *,
+                scheme: str = "Quantiles", k: int = 5, palette: str | None = None,
+                regions: gpd.GeoDataFrame | None = None, points: pd.DataFrame | None = None,
+                show_symbols: bool = False, missing_label: str = "No figure (suppressed by DfE or not published)",
+                highlight: tuple[str, ...] = (), selected: str | None = None, compared: tuple[str, ...] = (),
+                breaks: Breaks | None = None, fixed_note: str | None = None, hexes: bool = False,
+                focus: tuple[str, ...] = (), labels: gpd.GeoDataFrame | None = None
+                ) -> tuple[folium.FeatureGroup, Classes]:
+    """Everything the map shows of one measure for one year, as one feature group of ``fmap``.
+
+    The authorities coloured by class, region outlines, places circles, the clickable dots
+    of the tiniest authorities, hexagon labels, the selected / compared / changed outlines,
+    the legend, and a zoom to the selection (or ``focus``) when there is one. Not added to
+    ``fmap``: the caller adds it (:func:`choropleth_map`) or hands it to streamlit-folium,
+    which swaps it in place (``feature_group_to_add``).
+    """
+    if boundaries.crs is not None and not boundaries.crs.equals(WGS84):
+        boundaries = boundaries.to_crs(WGS84)
+    group = folium.FeatureGroup(name="Authorities", control=False)
+    dots = () if hexes else tiny_codes(boundaries, measures)
+    layer, classes, dotted = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k,
+                                             palette=palette, breaks=breaks, dots=dots)
+    layer.add_to(group)
+    if regions is not None and len(regions):
+        region_layer(regions, 2.4 if hexes else 1.6).add_to(group)
+    if show_symbols and points is not None and not hexes:
+        symbol_layer(points, measures).add_to(group)
+    if dotted is not None:
+        dotted.add_to(group)
+    if labels is not None and len(labels):
+        map_controls.Labels(labels).add_to(group)
+    outlines = []
+    for codes, css, style, name, text in (
+            (highlight, HIGHLIGHT_CLASS, {**SELECTED_STYLE, "weight": 3}, "Changed", None),
+            (tuple(c for c in compared if c != selected), COMPARED_CLASS, COMPARED_STYLE, "Compared", "Compared"),
+            ((selected,) if selected else (), SELECTED_CLASS, SELECTED_STYLE, "Selected", "Selected")):
+        drawn = outline_layer(boundaries, codes, css, style, name) if codes else None
+        if drawn is not None:
+            drawn.add_to(group)
+            if text:
+                dash = "dashed" if style.get("dashArray") else "solid"
+                outlines.append((f"border: {min(style['weight'], 3)}px {dash} {style['color']}", text))
+    missing = (classes.class_of < 0).any()
+    unit = service.formats.unit(measure) if measure in service.formats.column_formats() else meta.get("unit", "")
+    map_controls.Legend(map_controls.legend_html(
+        classes, meta.get("label", measure), unit, missing_label if missing else None,
+        "Circle area shows places" if show_symbols and not hexes else None, column=measure,
+        fixed_note=fixed_note, outlines=tuple(outlines)), fmap).add_to(group)
+    target = focus_bounds(boundaries, tuple(focus) + ((selected,) if selected and not hexes else ()))
+    if target is not None:
+        map_controls.FitBounds(target, fmap, paddingBottomRight=[LEGEND_PX, 0]).add_to(group)
+    return group, classes
+
+
 def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict, *,
                    scheme: str = "Quantiles", k: int = 5, palette: str | None = None,
                    regions: gpd.GeoDataFrame | None = None, points: pd.DataFrame | None = None,
@@ -279,7 +362,7 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
                    breaks: Breaks | None = None, fixed_note: str | None = None, hexes: bool = False,
                    zoom_controls: bool = True, focus: tuple[str, ...] = (),
                    labels: gpd.GeoDataFrame | None = None) -> folium.Map:
-    """England map of one measure for one year.
+    """England map of one measure for one year, in one piece (:func:`base_map` with its :func:`data_layers`).
 
     Parameters
     ----------
@@ -317,57 +400,13 @@ def choropleth_map(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure
     folium.Map
         Loads only the locally served Leaflet (see :mod:`ui.leaflet_offline`).
     """
-    if boundaries.crs is not None and not boundaries.crs.equals(WGS84):
-        boundaries = boundaries.to_crs(WGS84)
-    west, south, east, north = boundaries.total_bounds
-    # no scroll-wheel zoom: the map sits in a long page, and the wheel should scroll the page
-    fmap = offline_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=6,
-                       control_scale=False, scrollWheelZoom=False, zoomSnap=0.25, zoomDelta=0.5,
-                       zoomAnimation=False, fadeAnimation=False)  # no motion: zooms land at once
-    if not hexes:
-        map_controls.ScaleBar().add_to(fmap)
-    if tiles and not hexes:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)",
-                         attr="© OpenStreetMap contributors").add_to(fmap)
-    dots = () if hexes else tiny_codes(boundaries, measures)
-    layer, classes, dotted = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k,
-                                             palette=palette, breaks=breaks, dots=dots)
-    layer.add_to(fmap)
-    if regions is not None and len(regions):
-        region_layer(regions, 2.4 if hexes else 1.6).add_to(fmap)
-    if show_symbols and points is not None and not hexes:
-        symbol_layer(points, measures).add_to(fmap)
-    if dotted is not None:
-        dotted.add_to(fmap)
-    if labels is not None and len(labels):
-        map_controls.Labels(labels).add_to(fmap)
-    outlines = []
-    for codes, css, style, name, text in (
-            (highlight, HIGHLIGHT_CLASS, {**SELECTED_STYLE, "weight": 3}, "Changed", None),
-            (tuple(c for c in compared if c != selected), COMPARED_CLASS, COMPARED_STYLE, "Compared", "Compared"),
-            ((selected,) if selected else (), SELECTED_CLASS, SELECTED_STYLE, "Selected", "Selected")):
-        drawn = outline_layer(boundaries, codes, css, style, name) if codes else None
-        if drawn is not None:
-            drawn.add_to(fmap)
-            if text:
-                dash = "dashed" if style.get("dashArray") else "solid"
-                outlines.append((f"border: {min(style['weight'], 3)}px {dash} {style['color']}", text))
-    missing = (classes.class_of < 0).any()
-    unit = service.formats.unit(measure) if measure in service.formats.column_formats() else meta.get("unit", "")
-    map_controls.Legend(map_controls.legend_html(
-        classes, meta.get("label", measure), unit, missing_label if missing else None,
-        "Circle area shows places" if show_symbols and not hexes else None, column=measure,
-        fixed_note=fixed_note, outlines=tuple(outlines))).add_to(fmap)
-    if zoom_controls and not hexes:
-        map_controls.ZoomTo(zoom_places(boundaries, measures)).add_to(fmap)
-    map_controls.TooltipsInside().add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(map_controls.CSS), name="sufficiency_css")
-    target = focus_bounds(boundaries, tuple(focus) + ((selected,) if selected and not hexes else ()))
-    if target is not None:
-        fmap.fit_bounds(target, padding_bottom_right=(LEGEND_PX, 0))
-    else:  # leave the top-right corner (North Sea) to the legend
-        fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 10),
-                        padding_bottom_right=(LEGEND_PX, 0))
+    places = zoom_places(boundaries, measures) if zoom_controls else None
+    fmap = base_map(boundaries, hexes=hexes, tiles=tiles, places=places)
+    group, _ = data_layers(fmap, boundaries, measures, measure, meta, scheme=scheme, k=k, palette=palette,
+                           regions=regions, points=points, show_symbols=show_symbols, missing_label=missing_label,
+                           highlight=highlight, selected=selected, compared=compared, breaks=breaks,
+                           fixed_note=fixed_note, hexes=hexes, focus=focus, labels=labels)
+    group.add_to(fmap)
     return fmap
 
 

@@ -84,7 +84,11 @@ TOOLTIP_CLAMP_JS = """
 
 
 class Legend(MacroElement):
-    """A Leaflet control holding pre-escaped legend HTML (no d3, no CDN)."""
+    """A Leaflet control holding pre-escaped legend HTML (no d3, no CDN).
+
+    Added to ``fmap`` whatever its parent (the map, or a feature group of the map's data
+    layers that the app swaps in place): a new legend replaces the one shown before.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -97,14 +101,50 @@ class Legend(MacroElement):
             div.innerHTML = '<details open><summary>Legend</summary>' + {{ this.body|tojson }} + '</details>';
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        if (window.sufficiencyLegend) { window.sufficiencyLegend.remove(); }
+        window.sufficiencyLegend = {{ this.get_name() }};
+        {{ this.get_name() }}.addTo({{ this.map.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, fmap) -> None:
         super().__init__()
         self._name = "Legend"
         self.body = body
+        self.map = fmap
+
+
+class FitBounds(MacroElement):
+    """Fit ``fmap`` to bounds [[south, west], [north, east]] when this element's script runs
+    (with the data layers: so the map moves only when what is shown, or chosen, changes).
+
+    The frame can still change size after the first fit (Streamlit sets its height and width
+    once drawn): until someone touches the map (pointer, wheel, key), a resize fits it again,
+    so the first view is the same as the one *All England* gives.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this.map.get_name() }}, bounds = {{ this.bounds|tojson }}, options = {{ this.options|tojson }};
+            var touched = false, box = map.getContainer();
+            map.fitBounds(bounds, options);
+            ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (kind) {
+                box.addEventListener(kind, function () { touched = true; }, {once: true, passive: true});
+            });
+            if (map._sufficiencyRefit) { map.off("resize", map._sufficiencyRefit); }
+            map._sufficiencyRefit = function () { if (!touched) { map.fitBounds(bounds, options); } };
+            map.on("resize", map._sufficiencyRefit);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], fmap, **options) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds
+        self.map = fmap
+        self.options = options
 
 
 class ZoomTo(MacroElement):

@@ -54,7 +54,12 @@ def chosen(ds: service.Dataset, view: service.YearView, names: dict[str, str]) -
 
 
 def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: str, names: dict[str, str]):
-    # built fresh each run (~0.2 s): folium maps change when rendered, so they are not cached
+    """(the base map, the data layers for it, the shapes drawn, the class breaks).
+
+    The base map's script depends only on the view and the dataset's extent, so the page keeps
+    one map and swaps the data layers in place (no reload, no blank map) when the year, the
+    measure or the selection changes. Built fresh each run: folium objects change when rendered.
+    """
     shapes, points, regions, labels = shapes_for(ds, view, kind)
     measures = view.measures
     missing = sorted(set(measures["code"]) - set(shapes["code"]))
@@ -68,14 +73,18 @@ def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: st
         st.info(f"{notice}: no authority has this figure for {opts['year']}. Choose another year or measure.")
     breaks, note = classes_for(ds, view, opts)
     selected, compared = chosen(ds, view, names)
-    fmap = umap.choropleth_map(shapes, measures, opts["measure"], service.MEASURES[opts["measure"]],
-                               scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=regions,
-                               points=points, show_symbols=opts["symbols"], tiles=opts["tiles"],
-                               missing_label=f"No figure: {notice}" if notice else
-                               "No figure (suppressed by DfE or not published)",
-                               breaks=breaks, fixed_note=note, hexes=kind == "hex", selected=selected,
-                               compared=compared, labels=labels)
-    return fmap, shapes, breaks
+    hexes = kind == "hex"
+    extent = shapes if hexes else ds.boundaries
+    places = None if hexes else umap.zoom_places(ds.boundaries, ds.authorities[["code", "region"]])
+    fmap = umap.base_map(extent, hexes=hexes, tiles=opts["tiles"], places=places)
+    layers, _ = umap.data_layers(fmap, shapes, measures, opts["measure"], service.MEASURES[opts["measure"]],
+                                 scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=regions,
+                                 points=points, show_symbols=opts["symbols"],
+                                 missing_label=f"No figure: {notice}" if notice else
+                                 "No figure (suppressed by DfE or not published)",
+                                 breaks=breaks, fixed_note=note, hexes=hexes, selected=selected,
+                                 compared=compared, labels=labels)
+    return fmap, layers, shapes, breaks
 
 
 def clicked_code(result: dict | None) -> str | None:
@@ -104,9 +113,9 @@ def view_choice() -> str:
 def map_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
     """The map, the authority a click selects (into the detail panel's search box), and the map as a table."""
     kind = view_choice()
-    fmap, shapes, breaks = choropleth(ds, view, opts, kind, names)
+    fmap, layers, shapes, breaks = choropleth(ds, view, opts, kind, names)
     result = st_folium(fmap, key=f"map_{kind}", height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=["last_active_drawing", "last_object_clicked"])
+                       feature_group_to_add=layers, returned_objects=["last_active_drawing", "last_object_clicked"])
     code = clicked_code(result)
     if code in names:
         st.session_state["authority_pick"] = code

@@ -14,6 +14,8 @@ from sufficiency import service
 from ui import state as ustate
 
 VIEW_LABELS = {"map": "Geographic map", "hex": "Hex map (every authority the same size)"}
+TABS = ("Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios")
+TAB_PARAM = "tab"  # in the address bar: the tab shown, when it is not the first
 
 
 def initial_state(ds: service.Dataset, years: list[int]) -> None:
@@ -29,6 +31,11 @@ def initial_state(ds: service.Dataset, years: list[int]) -> None:
                              "authority_pick": view.authority or None, "compare": list(view.compare),
                              "categories": list(view.categories or service.CATEGORIES_DEFAULT),
                              "view": view.view, "_restored": True, "_link_notes": notes})
+    tab = st.query_params.get(TAB_PARAM)
+    if tab in TABS:
+        st.session_state["tab"] = tab
+    elif tab is not None:
+        notes.append(f"The link asks for an unknown tab {tab!r}; showing the map.")
 
 
 def sync_url(opts: dict) -> None:
@@ -39,7 +46,10 @@ def sync_url(opts: dict) -> None:
                             st.session_state.get("view") or "map")
     # Sent on every run, not only on change: an update sent in a run that a newer rerun
     # interrupts (the map reporting back, a quick second click) never reaches the browser.
-    st.query_params.from_dict(ustate.to_query(view))
+    query = ustate.to_query(view)
+    if st.session_state.get("tab", TABS[0]) != TABS[0]:
+        query[TAB_PARAM] = st.session_state["tab"]
+    st.query_params.from_dict(query)
 
 
 def all_names(ds: service.Dataset) -> dict[str, str]:

@@ -1,0 +1,47 @@
+"""ui/serve.py: the launcher warms what the first page needs, so the first visitor's run computes nothing."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sufficiency import service
+from ui import serve
+
+
+def test_after_warming_the_first_page_computes_no_model_no_shapes_no_trends(monkeypatch):
+    serve.warm_first_visit()
+    calls: list[str] = []
+    for name in ("year_view", "year_shapes", "all_years", "open_dataset"):
+        real = getattr(service, name)
+        monkeypatch.setattr(service, name, lambda *a, _real=real, _name=name, **k: (calls.append(_name),
+                                                                                       _real(*a, **k))[1])
+    at = AppTest.from_file(str(serve.APP), default_timeout=120).run()
+    assert not at.exception
+    assert calls == []  # every figure of the default page came from the warm caches
+    assert any(s.value for s in at.title)
+
+
+def test_streamlit_options_become_environment_variables(monkeypatch):
+    for name in ("STREAMLIT_SERVER_PORT", "STREAMLIT_SERVER_ADDRESS", "STREAMLIT_SERVER_HEADLESS"):
+        monkeypatch.delenv(name, raising=False)
+    rest = serve.options_to_environment(["--server.port", "8502", "--server.address=127.0.0.1", "--other",
+                                         "--server.headless", "true"])
+    assert rest == ["--other"]
+    assert os.environ["STREAMLIT_SERVER_PORT"] == "8502" and os.environ["STREAMLIT_SERVER_ADDRESS"] == "127.0.0.1"
+    assert os.environ["STREAMLIT_SERVER_HEADLESS"] == "true"
+
+
+@pytest.mark.parametrize("flag", ["--no-warm"])
+def test_no_warm_is_understood(flag, monkeypatch):
+    started = []
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.setattr(serve, "warm_first_visit", lambda: started.append("warm"))
+    import streamlit.web.cli as cli
+
+    monkeypatch.setattr(cli, "main", lambda: started.append("serve"))
+    serve.main([flag])
+    assert started == ["serve"]

@@ -1,0 +1,142 @@
+"""Start the app with its caches warm: ``python -m ui.serve [streamlit options]``.
+
+Streamlit runs ``app.py`` for each visitor and has no start-up hook, so the first visitor
+would pay for the imports, the embedded data, the default year's model and shapes, the
+fixed colour classes and every year's trends. This launcher does that work once, in the
+server's own process, *before* the server listens, then runs ``streamlit run app.py`` in
+the same process: the process-wide caches of :mod:`ui.cached` (``st.cache_resource``)
+are already filled when the first page arrives.
+
+The folium map's Streamlit component is not imported here: a component registers its
+files with the server only when first imported inside a page's run.
+
+After the server is up, a background thread (lowest CPU priority) warms what a visitor
+asks for next: every other year's view and shapes, the fixed classes of every measure,
+and the default year's scenario base. Nothing here is specific to one visitor, and every
+cache is keyed by the data's content key, so warming never mixes datasets.
+
+Any ``streamlit run`` option may follow (``--server.port 8502``); ``--no-warm`` starts
+without warming (for measuring the difference).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+DEFAULT_MEASURE = "local_bed_gap"
+DEFAULT_SCHEME, DEFAULT_K = "Quantiles", 6
+
+
+def _log(message: str) -> None:
+    print(f"[warm] {message}", file=sys.stderr, flush=True)
+
+
+def warm_first_visit() -> float:
+    """What every first page needs: imports, data, the default year's view, shapes, classes, trends, a map.
+
+    Returns the seconds it took.
+    """
+    start = time.perf_counter()
+    from sufficiency import service
+    from ui import cached, leaflet_offline
+    from ui import map as umap
+
+    leaflet_offline.install_leaflet()
+    ds = service.embedded()
+    cats = service.CATEGORIES_DEFAULT
+    view = cached.year_view(ds.key, service.default_year(ds), cats, ds)
+    shapes, points = cached.year_shapes(view.key, ds, view)
+    cached.hex_shapes(view.key, ds, view)
+    breaks, note = cached.fixed_breaks(ds.key, DEFAULT_MEASURE, cats, DEFAULT_SCHEME, DEFAULT_K, ds)
+    cached.all_years(ds.key, cats, ds)
+    fmap = umap.choropleth_map(shapes, view.measures, DEFAULT_MEASURE, service.MEASURES[DEFAULT_MEASURE],
+                               scheme=DEFAULT_SCHEME, k=DEFAULT_K, regions=ds.regions, points=points,
+                               breaks=breaks, fixed_note=note)
+    umap.map_html(fmap)  # folium's templates compiled once
+    seconds = time.perf_counter() - start
+    _log(f"first visit ready in {seconds:.1f} s")
+    return seconds
+
+
+def warm_the_rest() -> None:
+    """Every other year, every measure's fixed classes and the default scenario base (background, low priority)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only (Linux)
+    except (AttributeError, OSError):
+        pass
+    from sufficiency import service
+    from ui import cached
+
+    start = time.perf_counter()
+    ds = service.embedded()
+    cats = service.CATEGORIES_DEFAULT
+    for year in sorted(service.years(ds), reverse=True):
+        view = cached.year_view(ds.key, year, cats, ds)
+        cached.year_shapes(view.key, ds, view)
+        cached.hex_shapes(view.key, ds, view)
+    for measure in service.MEASURES:
+        cached.fixed_breaks(ds.key, measure, cats, DEFAULT_SCHEME, DEFAULT_K, ds)
+    view = cached.year_view(ds.key, service.default_year(ds), cats, ds)
+    service.run_scenario(ds, view, [])  # solves and keeps the default year's base problem
+    _log(f"every year and measure warm in {time.perf_counter() - start:.1f} s")
+
+
+def options_to_environment(args: list[str]) -> list[str]:
+    """Move ``--section.option value`` flags into ``STREAMLIT_SECTION_OPTION`` variables (Streamlit's own
+    way of setting options), so the configuration is the same when warming and when serving.
+
+    Returns the arguments left (anything that is not such a flag).
+    """
+    rest, i = [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--") and "." in arg.split("=")[0]:
+            name, _, value = arg[2:].partition("=")
+            if not _:
+                i += 1
+                value = args[i] if i < len(args) else ""
+            os.environ["STREAMLIT_" + name.replace(".", "_").replace("-", "_").upper()] = value
+        else:
+            rest.append(arg)
+        i += 1
+    return rest
+
+
+def _expected_outside_a_page(record) -> bool:
+    message = record.getMessage()
+    return not ("missing ScriptRunContext" in message or "No runtime found" in message
+                or "[server] config option section was detected" in message)
+
+
+def _quiet() -> None:
+    """Warming runs outside any page, before the server: Streamlit's notices about that are expected
+    (no script context, no runtime yet, options read again with the command line's flags)."""
+    import logging
+
+    for name in ("streamlit.runtime.scriptrunner_utils.script_run_context",
+                 "streamlit.runtime.caching.cache_data_api", "streamlit.config"):
+        logging.getLogger(name).addFilter(_expected_outside_a_page)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Warm, then run ``streamlit run app.py`` with the given options in this process."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    warm = "--no-warm" not in args
+    args = options_to_environment([a for a in args if a != "--no-warm"])
+    _quiet()
+    if warm:
+        warm_first_visit()
+        threading.Thread(target=warm_the_rest, name="warm-the-rest", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *args]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
