@@ -1,6 +1,6 @@
 """Load and isolation test: many browser sessions on one real server, mixed interactions, no leaks.
 
-``python -m bench.load`` starts ``streamlit run app.py`` itself, opens ``--sessions`` headless
+``python -m bench.load`` starts the app as the README does (``python -m ui.serve``) itself, opens ``--sessions`` headless
 Chromium sessions (one browser, one context each: separate cookies, separate Streamlit
 sessions) and, for ``--seconds``, has each one do a seeded random mix of what people do:
 change the year or the measure, click an authority (detail panel), add it to the
@@ -48,8 +48,18 @@ LEEDS = "E08000035"
 SCENARIO = (LEEDS, 20)
 MEASURES = ["Registered places", "Children's homes", "Local bed gap (children in homes − local places)"]
 TIMEOUT_MS = 120_000
-BLANK_MAP = ("the map is blank on coming back to the Map tab: it was drawn while its tab was hidden (a rerun "
-             "made from another tab, or the tab left before the map had started)")
+BLANK_MAP = ("the map is blank on coming back to the Map tab (not drawn 30 s after the tab was opened: "
+             "its frame 0 px high, or no shape drawn on it)")
+BLANK_AFTER_MS = 30_000
+DRAWN = """([frame]) => { const f = document.querySelector(frame);  // some shape on screen (those off it are "M0 0")
+    return !!(f && f.offsetHeight > 0 && f.contentDocument && [...f.contentDocument.querySelectorAll('path.authority-shape')]
+        .some(p => p.getAttribute('d') !== 'M0 0')); }"""
+STATE = """([frame, code]) => { const f = document.querySelector(frame);
+    const d = f && f.contentDocument && f.contentDocument.querySelector('path.la-' + code);
+    const tab = document.querySelector('[role=tab][aria-selected=true]');
+    return `frames ${document.querySelectorAll(frame).length}, first ${f ? f.offsetHeight + ' px high' : 'absent'}, `
+        + `shape ${d ? d.getAttribute('d').slice(0, 12) : 'absent'}, tab ${tab ? tab.innerText : '?'}, `
+        + `script ${document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')}`; }"""
 WATCH = """
 window.__runs = 0; window.__state = 'initial';
 new MutationObserver(ms => { for (const m of ms) { const s = m.target.getAttribute('data-test-script-state');
@@ -180,13 +190,16 @@ async def _act(s: Session, page, kind: str, expected: dict, years: list[int], ma
     elif kind in ("click", "compare"):
         await page.get_by_role("tab", name="Map").click()
         start = time.perf_counter()
-        height = await page.evaluate(f"document.querySelector('{MAP_FRAME}')?.offsetHeight ?? -1")
-        await page.wait_for_timeout(500)  # let a map that is about to draw do so
-        first = page.frame_locator(MAP_FRAME).first.locator(f"path.la-{next(iter(CLICKS))}")
-        # drawn while its tab was hidden (a rerun made from another tab, or a tab left before Leaflet started):
-        # st_folium's frame is 0 px high, or Leaflet drew every shape into a 0 x 0 map ("M0 0")
-        if height == 0 or await first.get_attribute("d", timeout=TIMEOUT_MS) == "M0 0":
-            raise AssertionError(BLANK_MAP)
+        # the Map tab runs when opened: its frame mounts 0 px high and the shapes are drawn once it has its
+        # size. Still blank after BLANK_AFTER_MS (0 px high, or no shape on screen, all "M0 0"):
+        # drawn while hidden, which only the tab shown running rules out
+        try:
+            await page.wait_for_function(DRAWN, arg=[MAP_FRAME], timeout=BLANK_AFTER_MS)
+        except Exception as exc:  # noqa: BLE001 - a timeout is the blank map, named as such
+            state = await page.evaluate(STATE, [MAP_FRAME, next(iter(CLICKS))])
+            if os.environ.get("LOAD_SHOTS"):
+                await page.screenshot(path=f"{os.environ['LOAD_SHOTS']}/blank-{s.index}-{time.time():.0f}.png")
+            raise AssertionError(f"{BLANK_MAP}; {state}") from exc
         code, name = await _on_screen(page, s)
         heading = page.get_by_role("heading", name=name, exact=True)
         if code is None:  # the map is zoomed to another authority: find one by name, as a person would
@@ -366,7 +379,7 @@ def main(argv: list[str] | None = None) -> None:
                     for i in range(args.sessions)]
         log = open(Path(tmp) / "server.log", "w+b")  # noqa: SIM115 - closed below
         port = _free_port()
-        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+        cmd = [sys.executable, "-m", "ui.serve", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)

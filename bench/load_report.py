@@ -36,7 +36,7 @@ def summarise(sessions: list, wall: float, rss: float, tracebacks: int, args,
              f"`python -m bench.load --sessions {args.sessions} --seconds {args.seconds:g} --uploaders "
              f"{args.uploaders} --opening {args.opening}` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end): {args.sessions} "
-             "sessions on one `streamlit run app.py` (one headless Chromium, one context per session) open the "
+             "sessions on one `python -m ui.serve` server (one headless Chromium, one context per session) open the "
              f"app {args.opening} at a time (first map, then the upload for {args.uploaders} of them), then all "
              f"interact at once for {args.seconds:g} s: year, measure, click, compare, download, scenario. "
              "Response time: from the input to the end of the server's rerun it caused (or to the download).", "",

@@ -121,10 +121,9 @@ def test_a_two_layer_file_asks_for_its_layer_and_placements_list_their_set_aside
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="known UI bug found by bench/load.py (ui/panels/map_tab.py, for the UI "
-                   "rework): a rerun made while another tab is shown draws the map's st_folium frame 0 px high, so "
-                   "the Map tab is blank until the next rerun made from it")
 def test_the_map_is_drawn_after_a_year_chosen_in_another_tab(offline_page, app_url):
+    """Found by bench/load.py: a rerun made while another tab was shown drew the map 0 px high
+    (fixed: only the tab shown runs, so the map is drawn when its tab is opened)."""
     page = offline_page
     frame = 'iframe[title="streamlit_folium.st_folium"]'
     page.goto(f"{app_url}/?year=2024")
