@@ -222,9 +222,7 @@ def script_runs(repeats: int) -> list[Result]:
                    f["rerun_s"], f["runs"], rss, "RSS", note="what a widget change or a click costs the server")]
 
 
-def _skipped(reason: str) -> list[Result]:
-    nan = float("nan")
-    rows = [("app_start", "App: streamlit run -> server ready"),
+APP_ROWS = [("app_start", "App: streamlit run -> server ready"),
             ("app_first_map", "App: ready -> first map drawn (first visitor)"),
             ("app_later_map", "App: page load -> map drawn (later visitor)"),
             ("app_first_click", "App: first click -> detail panel"),
@@ -233,7 +231,11 @@ def _skipped(reason: str) -> list[Result]:
             ("app_measure_change", "App: measure change -> new map"),
             ("app_first_scenario", "App: first scenario -> before/after table"),
             ("app_one_visitor_rss", "App: server peak memory with one visitor")]
-    return [Result(k, n, "", nan, 0, nan, "RSS", note=f"skipped: {reason}") for k, n in rows]
+
+
+def _skipped(reason: str) -> list[Result]:
+    nan = float("nan")
+    return [Result(k, n, "", nan, 0, nan, "RSS", note=f"skipped: {reason}") for k, n in APP_ROWS]
 
 
 def app_benchmarks(rounds: int, clicks: int) -> list[Result]:

@@ -73,6 +73,18 @@ QUICK = Plan("quick", repeats=2, child_repeats=1, attribution_sizes=(1_000, 5_00
              trace_slow=False)
 
 
+# end-to-end rows a --quick run leaves out (each 3-6 s of new processes; the tests run the same paths)
+PROFILE_CLI_ROWS = [("profile_cli_html", "CLI profile end to end, HTML (Stockport 2024)"),
+                    ("profile_cli_pdf", "CLI profile end to end, PDF (Stockport 2024)")]
+SCRIPT_ROWS = [("app_script_first", "App script, first run on the server (AppTest, no browser)"),
+               ("app_script_rerun", "App script, rerun on the server (AppTest, no browser)")]
+
+
+def skipped(rows: list[tuple[str, str]], reason: str) -> list[Result]:
+    """The rows (key, label), not measured, saying why."""
+    return [Result(k, n, "", math.nan, 0, math.nan, "RSS", note=f"skipped: {reason}") for k, n in rows]
+
+
 def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
     """The benchmark cases of a plan, in the order they run (label, function)."""
     app: Callable[[], list[Result]]
@@ -81,7 +93,7 @@ def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
             return browser.app_benchmarks(plan.app_rounds, plan.app_clicks)
     else:
         def app() -> list[Result]:
-            return browser._skipped("--quick")  # noqa: SLF001 - same rows, marked skipped
+            return skipped(browser.APP_ROWS, "--quick")
     return [
         ("national model, cold", lambda: model_cases.model_cold(plan.child_repeats)),
         ("national model, warm", lambda: model_cases.model_warm(plan.repeats, plan.trace_slow)),
@@ -94,9 +106,11 @@ def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
         ("postcode geocoding", lambda: geo_cases.geocoding(plan.geocode_n, max(1, plan.repeats // 2),
                                                                    plan.trace_slow)),
         ("placements CLI", lambda: placement_cases.placements(plan.child_repeats, plan.placements_n)),
-        ("profile CLI", lambda: report_cases.profile_cli(plan.child_repeats, plan.mode == "quick")),
+        ("profile CLI", lambda: report_cases.profile_cli(plan.child_repeats, plan.mode == "quick")
+         if plan.mode == "full" else skipped(PROFILE_CLI_ROWS, "--quick")),
         ("every authority's profile", lambda: report_cases.profile_all(plan.repeats, plan.mode == "quick")),
-        ("app script (server side)", lambda: browser.script_runs(max(2, plan.repeats))),
+        ("app script (server side)", lambda: browser.script_runs(max(2, plan.repeats))
+         if plan.mode == "full" else skipped(SCRIPT_ROWS, "--quick")),
         ("app in Chromium", app),
     ]
 

@@ -18,6 +18,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 APP_ROWS = {"app_start", "app_first_map", "app_later_map", "app_first_click", "app_click", "app_year_change",
             "app_measure_change", "app_first_scenario", "app_one_visitor_rss"}
+# new-process end-to-end rows that --quick skips too (the browser and CLI tests run the same paths)
+QUICK_SKIPPED = {*APP_ROWS, "profile_cli_html", "profile_cli_pdf", "app_script_first", "app_script_rerun"}
 ROWS = {
     "model_cold", "load_embedded", "model_warm", "model_all_years", "cli_export", "map_html", "map_geojson",
     "allocation", "attr_authorities_1", "attr_authorities_2", "attr_authorities_3", "attr_authorities_growth",
@@ -26,7 +28,8 @@ ROWS = {
     "placements_large", "profile_cli_html", "profile_cli_pdf", "profile_all_html", "profile_pdf", *APP_ROWS,
 }
 # derived rows; and two pandas-heavy ones that --quick does not trace (tracemalloc makes them slow)
-NO_MEMORY = {"map_geojson", "attr_authorities_growth", "attr_grid_growth", "model_all_years", "geocode_lookup"}
+NO_MEMORY = {"map_geojson", "attr_authorities_growth", "attr_grid_growth", "model_all_years", "geocode_lookup",
+             "profile_all_html"}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,7 @@ def test_every_row_is_reported_once(quick):
 def test_numbers_are_finite_and_positive(quick):
     data, _ = quick
     for row in data["results"]:
-        if row["key"] in APP_ROWS:  # the browser is skipped in quick mode, and says so
+        if row["key"] in QUICK_SKIPPED:  # the browser and new-process rows are skipped in quick mode, and say so
             assert row["note"] == "skipped: --quick" and row["runs"] == 0
             continue
         assert _finite(row["seconds"]) and row["seconds"] > 0, row
