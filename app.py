@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sufficiency import service
-from ui import cached, leaflet_offline, tables, text
+from ui import activity, cached, leaflet_offline, tables, text
 from ui.panels import (
     compare_tab,
     data_sources,
@@ -83,4 +83,5 @@ def main() -> None:
     session.sync_url(opts)
 
 
-main()
+with activity.page_run():  # background warming (ui.serve) waits while a page is computed
+    main()

@@ -71,6 +71,7 @@ class Dataset:
     key: str = "embedded"
     notices: tuple[str, ...] = ()
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> the user's file names
+    boundary_layer: str | None = None  # the layer read from the user's boundary file (--layer)
     file_years: dict[str, tuple[int, ...]] = field(default_factory=dict)  # kind -> years the user's files cover
     # year -> codes a user's provider file covers, for years whose file covers only part of England
     # (the other authorities have no supply figure: "not in your file", never 0)

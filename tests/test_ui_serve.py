@@ -45,3 +45,32 @@ def test_no_warm_is_understood(flag, monkeypatch):
     monkeypatch.setattr(cli, "main", lambda: started.append("serve"))
     serve.main([flag])
     assert started == ["serve"]
+
+
+def test_background_warming_waits_while_a_page_is_computed():
+    import threading
+    import time
+
+    from ui import activity
+
+    entered, release = threading.Event(), threading.Event()
+
+    def page():
+        with activity.page_run():
+            entered.set()
+            release.wait(5)
+
+    visitor = threading.Thread(target=page)
+    visitor.start()
+    entered.wait(5)
+    assert not activity.quiet_for(0)  # a run is going on
+    waited = threading.Thread(target=activity.wait_until_quiet, args=(0.2,))
+    waited.start()
+    time.sleep(0.3)
+    assert waited.is_alive()  # still waiting: the page is being computed
+    release.set()
+    visitor.join(5)
+    assert not activity.quiet_for(0.2)  # it has only just ended
+    waited.join(5)
+    assert not waited.is_alive() and activity.quiet_for(0.2)
+    activity.wait_for_a_first_page(0.01)  # a page has been computed: returns at once

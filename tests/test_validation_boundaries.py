@@ -147,6 +147,15 @@ def test_cli_layer_option(capsys, tmp_path):
     assert cli.run(["export", "--boundaries", str(V / "b_two_layers.gpkg"), "--layer", "authorities",
                     "--out", str(out)]) == 0
     assert out.read_bytes().count(b"\n") == 154
+    # the command the app shows for the same upload reads the same layer, and writes the same file
+    ds = service.open_dataset(service.UserFiles(boundaries=service.UserFile(
+        "b_two_layers.gpkg", (V / "b_two_layers.gpkg").read_bytes()), layer="authorities"), geometry=False)
+    from ui.text import export_command
+
+    shown = export_command(2024, "England", "none", ("childrens_home",), ("childrens_home",), ds.files,
+                           layer=ds.boundary_layer)
+    assert shown == ("python -m sufficiency export --year 2024 --boundaries b_two_layers.gpkg --layer authorities "
+                     "--out shortfall.csv")
 
 
 def test_a_district_the_lookup_does_not_know_is_an_error_not_a_smaller_county(tmp_path):

@@ -47,6 +47,15 @@ def test_percentages_written_as_fractions_are_refused():
         "the table expected (value: '0.67')")
 
 
+def test_one_fraction_among_percentages_is_refused_at_its_row():
+    with pytest.raises(BadValueError) as err:
+        _open("po_one_fraction.csv")  # Leeds: 30 children at 0.75 "%" would be 4,000 children in homes
+    assert str(err.value) == (
+        "file 'po_one_fraction.csv', row 7, column 'percentage': 30 children placed outside at 0.75% would mean "
+        "4,000 children in children's homes in one authority (the largest has a few hundred): is 0.75 a fraction "
+        "among percentages from 0 to 100? Correct the row (1 row like it) (value: '0.75')")
+
+
 def test_inside_rows_are_set_aside_and_never_summed():
     ds = _open("po_inside_and_outside.csv")
     assert ds.set_aside[["row", "reason"]].values.tolist() == [

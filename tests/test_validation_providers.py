@@ -73,6 +73,22 @@ def test_a_partial_file_leaves_the_others_without_a_figure_never_zero(m2024):
         service.run_scenario(ds, service.year_view(ds, 2024), [(LEEDS, 5)])
 
 
+def test_a_national_file_missing_authorities_with_homes_leaves_them_without_a_figure(m2024):
+    ds = _open("provider_at_march_2024_without_kent.csv")
+    assert ds.notices == ("provider_at_march_2024_without_kent.csv names 150 of the 153 authorities of 2024 but not "
+                          "2 that had homes in Ofsted's figures for 2024 (Kent, Surrey): they have no figure for "
+                          "homes and places ('not in your file'), not 0; 1 other not named had no homes in 2024 "
+                          "either and count 0",)
+    got = _measures(ds)
+    kent, surrey, city = "E10000016", "E10000030", "E09000001"
+    assert got.loc[[kent, surrey], ["homes", "places", "local_bed_gap"]].isna().all().all()
+    assert set(got.loc[[kent, surrey], "supply_note"]) == {"not in your file (it covers only some authorities)"}
+    assert (got.loc[city, "homes"], got.loc[city, "places"]) == (0, 0)  # no homes in Ofsted's figures either
+    assert got.loc[LEEDS, "places"] == 3  # every other authority as the file says
+    with pytest.raises(BadValueError, match="covers 151 authorities"):
+        service.run_scenario(ds, service.year_view(ds, 2024), [(LEEDS, 5)])
+
+
 def test_title_and_file_name_disagreeing_on_the_year_is_refused():
     with pytest.raises(FileFormatError) as err:
         _open("provider_at_march_2024_title_2023.csv")

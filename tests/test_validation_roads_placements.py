@@ -99,29 +99,31 @@ def report():
 
 
 SET_ASIDE = [
-    [4, "", "the same as row 3 in every column (an exact duplicate: counted once)", ""],
+    [4, "", "the same placement as row 3 (the same child reference, ends and dates: counted once)", ""],  # c002
     [5, "Start Date", "date after the collection date (31 March 2025)", "05/01/2031"],
     [6, "Start Date", "date more than 25 years before the collection date (31 March 2025)", "05/01/1900"],
     [7, "Responsible LA", "responsible authority code is not an English children's services authority",
      "E08999999"],
     [10, "End date", "date after the collection date (31 March 2025)", "2030-01-01"],
+    [11, "Child ref", "used, flagged: child C001 is also placed, at the same time, by row 2 (a child has one "
+     "placement at a time): both counted", "C001"],
 ]
 
 
 def test_every_set_aside_placement_is_listed_by_row(report):
     assert report.set_aside[["row", "column", "reason", "value"]].values.tolist() == SET_ASIDE
     summary = report.summary.set_index("what")["rows"]
-    assert (summary["rows read"], summary["rows used"]) == (9, 4)
+    assert (summary["rows read"], summary["rows used"]) == (10, 5)
 
 
 def test_open_placements_are_kept_and_child_ref_carried(report):
     child = report.child_level
-    assert child["row"].tolist() == [2, 3, 8, 9]
-    assert child["child_ref"].tolist() == ["C001", "C002", "C006", "C007"]
-    assert child["open_placement"].tolist() == [True, False, True, True]
-    assert child["end_date"].isna().tolist() == [True, False, True, True]
+    assert child["row"].tolist() == [2, 3, 8, 9, 11]
+    assert child["child_ref"].tolist() == ["C001", "C002", "C006", "C007", "C001"]
+    assert child["open_placement"].tolist() == [True, False, True, True, True]
+    assert child["end_date"].isna().tolist() == [True, False, True, True, True]
     stockport = report.by_authority.set_index("code").loc["E08000007"]
-    assert stockport["placements"] == 4  # the duplicate counted once
+    assert stockport["placements"] == 5  # the duplicate (dates written another way) counted once
     assert report.notes == ("dates checked against the collection date 31 March 2025",)
 
 
@@ -135,7 +137,7 @@ def test_cli_lists_set_aside_rows_on_stderr_and_in_the_report(capsys, tmp_path):
     assert "responsible authority code is not an English children's services authority" in err
     written = pd.read_csv(rep, keep_default_na=False)
     assert written[["row", "column", "reason", "value"]].values.tolist() == SET_ASIDE
-    assert pd.read_csv(child)["child_ref"].tolist() == ["C001", "C002", "C006", "C007"]
+    assert pd.read_csv(child)["child_ref"].tolist() == ["C001", "C002", "C006", "C007", "C001"]
     assert cli.run(["placements", str(V / "placements_faults.csv"), "--as-at", "31/03/2025", "--out",
                     str(out)]) == 0
     with pytest.raises(SystemExit) as exit_:
@@ -150,6 +152,6 @@ def test_repeated_rows_without_a_child_reference_are_counted_and_flagged():
                                        as_at=AS_AT)
     assert report.child_level["row"].tolist() == [2, 3, 4, 5]  # two children placed together are not one
     assert report.set_aside[["row", "reason"]].values.tolist() == [
-        [r, "used, flagged: the same as row 2 in every column: counted as its own placement (without a child "
+        [r, "used, flagged: the same ends and dates as row 2: counted as its own placement (without a child "
             "reference column, a repeated row cannot be told from children placed together)"] for r in (3, 4)]
     assert report.by_authority.set_index("code").loc["E08000007", "placements"] == 4

@@ -12,7 +12,8 @@ files with the server only when first imported inside a page's run.
 
 After the server is up, a background thread (lowest CPU priority) warms what a visitor
 asks for next: every other year's view and shapes, the fixed classes of every measure,
-and the default year's scenario base. Nothing here is specific to one visitor, and every
+and the default year's scenario base. It works only while no page is being computed
+(:mod:`ui.activity`), one piece at a time, so it never slows a visitor down. Nothing here is specific to one visitor, and every
 cache is keyed by the data's content key, so warming never mixes datasets.
 
 Any ``streamlit run`` option may follow (``--server.port 8502``); ``--no-warm`` starts
@@ -30,6 +31,8 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app.py"
 DEFAULT_MEASURE = "local_bed_gap"
 DEFAULT_SCHEME, DEFAULT_K = "Quantiles", 6
+QUIET_S = 1.5  # seconds with no page computed before the background warming does a piece
+FIRST_VISIT_WAIT_S = 20.0  # the background warming starts after the first page, or this long after start
 
 
 def _log(message: str) -> None:
@@ -70,20 +73,29 @@ def warm_the_rest() -> None:
     except (AttributeError, OSError):
         pass
     from sufficiency import service
-    from ui import cached
+    from ui import activity, cached
 
     start = time.perf_counter()
     ds = service.embedded()
     cats = service.CATEGORIES_DEFAULT
-    for year in sorted(service.years(ds), reverse=True):
-        view = cached.year_view(ds.key, year, cats, ds)
+
+    def piece(work) -> None:  # each piece waits for a quiet moment (no page computed for QUIET_S)
+        activity.wait_until_quiet(QUIET_S)
+        work()
+
+    def year(y: int) -> None:
+        view = cached.year_view(ds.key, y, cats, ds)
         cached.year_shapes(view.key, ds, view)
         cached.hex_shapes(view.key, ds, view)
+
+    activity.wait_for_a_first_page(FIRST_VISIT_WAIT_S)  # a first visitor's page load comes first
+    for y in sorted(service.years(ds), reverse=True):
+        piece(lambda y=y: year(y))
     for measure in service.MEASURES:
-        cached.fixed_breaks(ds.key, measure, cats, DEFAULT_SCHEME, DEFAULT_K, ds)
+        piece(lambda m=measure: cached.fixed_breaks(ds.key, m, cats, DEFAULT_SCHEME, DEFAULT_K, ds))
     view = cached.year_view(ds.key, service.default_year(ds), cats, ds)
-    service.run_scenario(ds, view, [])  # solves and keeps the default year's base problem
-    _log(f"every year and measure warm in {time.perf_counter() - start:.1f} s")
+    piece(lambda: service.run_scenario(ds, view, []))  # solves and keeps the default year's base problem
+    _log(f"every year and measure warm {time.perf_counter() - start:.1f} s after the server started")
 
 
 def options_to_environment(args: list[str]) -> list[str]:

@@ -107,22 +107,22 @@ UPLOAD_HELP = (
 
 
 def export_command(year: int, region: str, disclosure: str, categories: tuple[str, ...],
-                   default_categories: tuple[str, ...], files: dict[str, tuple[str, ...]]) -> str:
+                   default_categories: tuple[str, ...], files: dict[str, tuple[str, ...]],
+                   layer: str | None = None) -> str:
     """The CLI command that writes the same CSV as the app's download button.
 
     Every argument is shell-quoted (:func:`shlex.quote`): a file name such as
-    ``$(touch pwned).csv`` is pasted as a name, never run.
+    ``$(touch pwned).csv`` is pasted as a name, never run. ``layer``: the boundary
+    file's layer read (``--layer``).
     """
+    from sufficiency.service import file_arguments
+
     parts = ["python", "-m", "sufficiency", "export", "--year", str(year)]
     if region and region != "England":
         parts += ["--region", region]
     if tuple(categories) != tuple(default_categories):
         parts += ["--categories", ",".join(categories)]
-    flags = {"providers": "--providers", "demand": "--demand", "net_gain": "--net-gain", "boundaries": "--boundaries"}
-    for kind, names in files.items():
-        if kind in flags:
-            for name in names:
-                parts += [flags[kind], name]
+    parts += file_arguments(files, layer)
     if disclosure != "none":
         parts += ["--disclosure", disclosure]
     parts += ["--out", "shortfall.csv"]

@@ -53,6 +53,43 @@ def check_not_fractions(values: pd.Series, rows: pd.Series, *, file: str, column
             "table expected", file=file, row=first, column=column, value=f"{vals.iloc[0]:g}")
 
 
+#: Children in children's homes one authority can plausibly have: the largest has a few hundred
+#: (at most 226 in DfE's 2014-2024 table), England about 7,500 in all.
+MAX_AUTHORITY_CHILDREN_IN_HOMES = 1_000
+
+
+def check_implied_children(number: pd.Series, pct: pd.Series, rows: pd.Series, *, file: str, column: str) -> None:
+    """Refuse a row whose percentage, under 1, is a fraction among percentages.
+
+    Children in homes = ``number`` / (``pct`` / 100): one fraction among percentages (0.75
+    for 75%) multiplies it by 100. A percentage under 1 is refused when the number of
+    children in homes it implies is over :data:`MAX_AUTHORITY_CHILDREN_IN_HOMES` (a real
+    0.5% of 200 children is kept). A whole column of fractions is :func:`check_not_fractions`.
+
+    Parameters
+    ----------
+    number : children placed outside (Int64); pct : their percentage (Float64, 0-100)
+    rows : 1-based source rows aligned with them; file, column : quoted in the error
+
+    Raises
+    ------
+    BadValueError
+        At the first such row (with how many there are).
+    """
+    n = pd.to_numeric(number, errors="coerce").astype("float64")
+    p = pd.to_numeric(pct, errors="coerce").astype("float64")
+    implied = (n * 100 / p.where(p > 0)).where(n > 0)
+    bad = (implied > MAX_AUTHORITY_CHILDREN_IN_HOMES) & (p < 1)
+    if not bad.any():
+        return
+    i = bad[bad].index[0]
+    raise BadValueError(
+        f"{n[i]:g} children placed outside at {p[i]:g}% would mean {implied[i]:,.0f} children in children's homes "
+        f"in one authority (the largest has a few hundred): is {p[i]:g} a fraction among percentages from 0 to "
+        f"100? Correct the row ({int(bad.sum())} row{'s' if bad.sum() != 1 else ''} like it)", file=file,
+        row=int(rows[i]), column=column, value=f"{p[i]:g}")
+
+
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str, what: str,
                  row_column: str = "source_row", describe: Sequence[str] | None = None) -> None:
     """Refuse a table with more than one row for the same key.

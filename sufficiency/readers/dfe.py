@@ -56,7 +56,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency.errors import FileFormatError
-from sufficiency.readers.content_checks import check_not_fractions, check_unique
+from sufficiency.readers.content_checks import check_implied_children, check_not_fractions, check_unique
 from sufficiency.readers.files import Source, source_name
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows, stack_set_aside
 from sufficiency.readers.tabular import RawTable, parse_counts, parse_numbers, read_table
@@ -213,8 +213,11 @@ def read_placed_outside(source: Source, *, name: str | None = None) -> tuple[pd.
     if table.title_lines and "net gain" in table.title_lines[0].casefold():
         raise FileFormatError(f"the title says 'net gain': this is not {PLACED_OUTSIDE_TABLE} (give it as the "
                               "net-gain table)", file=table.file, row=1)
-    check_not_fractions(frame["placed_outside_pct"], frame["source_row"], file=table.file,
-                        column=table.columns_found.get("placed_outside_pct", "percentage"))
+    column = table.columns_found.get("placed_outside_pct", "percentage")
+    check_not_fractions(frame["placed_outside_pct"], frame["source_row"], file=table.file, column=column)
+    la = frame["level"] == "Local authority"
+    check_implied_children(frame.loc[la, "placed_outside"], frame.loc[la, "placed_outside_pct"],
+                           frame.loc[la, "source_row"], file=table.file, column=column)
     return frame, rec
 
 

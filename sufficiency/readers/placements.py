@@ -26,11 +26,12 @@ reason: a missing origin/destination, a value that is none of postcode/URN/code,
 responsible authority that is not shaped like a code, a date not understood, a date
 after the collection date (``as_at``, default today) or more than
 :data:`MAX_YEARS_BACK` years before it, an end before the start, and, when the file has
-a child reference column, an exact duplicate of an earlier row ("the same as row N in
-every column (an exact duplicate: counted once)"). Without a child reference a repeated
-row may be two children placed together: it is counted and flagged
-(``reconciliation.flags``: "used, flagged: the same as row N in every column: counted as
-its own placement ..."). Finding where each
+a child reference column, the same placement as an earlier row (:data:`SAME_PLACEMENT`
+compared as read, so a date written another way is still the same: "the same placement as
+row N ... counted once"); a child placed twice at the same time is counted and flagged.
+Without a child reference a repeated row may be two children placed together: it is
+counted and flagged (``reconciliation.flags``: "used, flagged: the same ends and dates as
+row N: counted as its own placement ..."). Finding where each
 end is (postcodes, URNs, codes) is :func:`sufficiency.distances.placements.locate_placements`.
 """
 
@@ -178,30 +179,58 @@ def read_placements(source: Source, *, name: str | None = None,
     out["open_placement"] = pd.array(is_open.to_numpy() if "end_date" in get else [pd.NA] * len(df),
                                      dtype="boolean")
     out["child_ref"] = get["child_ref"].to_numpy() if "child_ref" in get else ""
-    first = _duplicates(df, reason)
+    out.index = df.index
+    first = _duplicates(out, reason)
     again = first.notna()
-    same = "the same as row " + first.astype("string") + " in every column"
     empty = pd.Series("", index=df.index, dtype="string")
-    if "child_ref" in get:  # the same child, the same placement: one placement
-        set_aside(again, "", same + " (an exact duplicate: counted once)", empty)
+    if "child_ref" in get:  # the same child, the same placement (however its cells are written): one placement
+        set_aside(again, "", "the same placement as row " + first.astype("string") + " (the same child reference, "
+                  "ends and dates: counted once)", empty)
     keep = reason.eq("").to_numpy()
     recon = Reconciliation(file=file, rows_in=table.rows_in, rows_used=int(keep.sum()),
                            set_aside=stack_set_aside(parts))
     if "child_ref" not in get:  # siblings placed together look the same: counted, and said
-        recon.flag(set_aside_rows(rows[again], "", same[again] + ": counted as its own placement (without a "
-                                  "child reference column, a repeated row cannot be told from children placed "
-                                  "together)"))
+        recon.flag(set_aside_rows(rows[again], "", "the same ends and dates as row " + first[again].astype("string")
+                                  + ": counted as its own placement (without a child reference column, a repeated "
+                                  "row cannot be told from children placed together)"))
+    else:
+        clash = _overlapping(out, reason.eq(""), pd.Timestamp(as_at))
+        recon.flag(set_aside_rows(rows[clash.notna()], table.columns_found.get("child_ref", "child_ref"),
+                                  "child " + out.loc[clash.notna(), "child_ref"] + " is also placed, at the same "
+                                  "time, by row " + clash.dropna().astype("string") + " (a child has one placement "
+                                  "at a time): both counted", out.loc[clash.notna(), "child_ref"]))
+    out = out.reset_index(drop=True)
     used = out.loc[keep].reset_index(drop=True)
     used.attrs["columns"] = dict(table.columns_found)
     used.attrs["as_at"] = as_at
     return used, recon
 
 
-def _duplicates(df: pd.DataFrame, reason: pd.Series) -> pd.Series:
-    """For each usable row the same as an earlier usable row in every cell: that row's number, else <NA>."""
-    cells = [c for c in df.columns if c != "source_row"]
+#: What makes two rows the same placement, compared after reading (dates parsed, codes and
+#: postcodes in capitals without spaces): "05/01/2024" and "2024-01-05" are the same day.
+SAME_PLACEMENT = ("child_ref", "origin", "destination", "start_date", "end_date", "open_placement",
+                  "responsible_la", "placement_type")
+
+
+def _duplicates(out: pd.DataFrame, reason: pd.Series) -> pd.Series:
+    """For each usable row the same placement as an earlier usable row (:data:`SAME_PLACEMENT`,
+    as read): that row's number, else <NA>."""
     usable = reason.eq("")
-    text = df.loc[usable, cells].apply(lambda s: s.str.strip().str.casefold())
-    again = text.duplicated(keep="first")
-    first = df.loc[usable, "source_row"].groupby([text[c] for c in cells], sort=False).transform("first")
-    return first.where(again).reindex(df.index).astype("Int64")
+    keys = pd.DataFrame({c: out.loc[usable, c].astype("string").fillna("").str.casefold()
+                         .str.replace(r"\s+", "", regex=True) for c in SAME_PLACEMENT})
+    again = keys.duplicated(keep="first")
+    first = out.loc[usable, "row"].groupby([keys[c] for c in SAME_PLACEMENT], sort=False).transform("first")
+    return first.where(again).reindex(out.index).astype("Int64")
+
+
+def _overlapping(out: pd.DataFrame, usable: pd.Series, as_at: pd.Timestamp) -> pd.Series:
+    """For each usable row whose child (``child_ref``) is placed elsewhere at the same time by an
+    earlier-starting row: that row's number, else <NA>. An open placement lasts to ``as_at``;
+    a placement ending the day the next starts is a move, not an overlap; rows without a
+    start date or a child reference are not compared."""
+    rows = out[usable & out["child_ref"].ne("") & out["start_date"].notna()]
+    rows = rows.assign(child=rows["child_ref"].str.casefold(),
+                       until=rows["end_date"].fillna(as_at)).sort_values(["child", "start_date", "row"])
+    before = rows.groupby("child", sort=False)
+    clash = (rows["start_date"] < before["until"].shift()) & rows["child"].eq(rows["child"].shift())
+    return rows["row"].shift().where(clash).reindex(out.index).astype("Int64")

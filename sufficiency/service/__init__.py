@@ -45,7 +45,14 @@ from sufficiency.service.benchmarks import (
     neighbours_table,
     shortfall_ees_csv,
 )
-from sufficiency.service.datasets import NET_GAIN_ALONE, UserFile, UserFiles, embedded, open_dataset
+from sufficiency.service.datasets import (
+    NET_GAIN_ALONE,
+    UserFile,
+    UserFiles,
+    embedded,
+    file_arguments,
+    open_dataset,
+)
 from sufficiency.service.outputs import (
     PlacementsReport,
     ScenarioResult,
@@ -98,7 +105,8 @@ __all__ = [
     "REGIONS", "RULES", "InputError", "BoundaryError", "MissingColumnError", "PlacementsReport", "Problem",
     "ScenarioResult", "SufficiencyError", "UserFile", "UserFiles", "YearView", "all_years", "apply_disclosure",
     "authority_detail", "boundary_layers", "check_changes", "check_region",
-    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "flows_csv", "format_value",
+    "check_year", "compare_table", "csv", "default_year", "distance_matrix", "embedded", "file_arguments", "flows_csv",
+    "format_value",
     "formats", "header", "measure_notice",
     "open_dataset", "parse_categories", "parse_changes", "placements_report", "regional_summary", "road_graph",
     "run_scenario", "scenario_csv", "shortfall_csv", "shortfall_table", "top_regions", "year_for_files", "year_shapes",

@@ -147,5 +147,21 @@ def open_dataset(files: UserFiles | None = None, *, geometry: bool = True) -> Da
     names = {kind: tuple(f.name for f in given) for kind, given in files.given().items()}
     key = hashlib.sha256(f"{base.key}|{files.key()}".encode()).hexdigest()[:16]
     return replace(base, **frames, sources=sources, key=f"user:{key}", files=names, file_years=years,
+                   boundary_layer=files.layer if files.boundaries is not None else None,
                    notices=tuple(notices), reconciliation=combine(reports), set_aside=combine_rows(reports))
+
+
+#: The command line's flag for each kind of user file (``Dataset.files``).
+FILE_FLAGS = {"providers": "--providers", "demand": "--demand", "net_gain": "--net-gain", "boundaries": "--boundaries"}
+
+
+def file_arguments(files: dict[str, tuple[str, ...]], layer: str | None = None) -> list[str]:
+    """The command-line arguments that read the same user files (``Dataset.files``, ``boundary_layer``)."""
+    parts: list[str] = []
+    for kind, names in (files or {}).items():
+        for name in names if kind in FILE_FLAGS else ():
+            parts += [FILE_FLAGS[kind], name]
+    if layer and (files or {}).get("boundaries"):
+        parts += ["--layer", layer]
+    return parts
 

@@ -208,15 +208,14 @@ def profile_file_name(name: str, code: str, year: int, ext: str) -> str:
 
 def profile_command(code: str, year: int, categories: Iterable[str], disclosure: str, files: dict, *,
                     placements: str | None = None, changes: list[tuple[str, int]] | None = None,
-                    out: str = "profile.pdf") -> str:
+                    out: str = "profile.pdf", layer: str | None = None) -> str:
     """The command that writes the same profile (every argument shell-quoted)."""
+    from sufficiency.service.datasets import file_arguments
+
     parts = ["python", "-m", "sufficiency", "profile", "--authority", code, "--year", str(year)]
     if tuple(categories) != ("childrens_home",):
         parts += ["--categories", ",".join(categories)]
-    flags = {"providers": "--providers", "demand": "--demand", "net_gain": "--net-gain", "boundaries": "--boundaries"}
-    for kind, names in (files or {}).items():
-        for name in names if kind in flags else ():
-            parts += [flags[kind], name]
+    parts += file_arguments(files, layer)
     if disclosure != "suppress":
         parts += ["--disclosure", disclosure]
     if placements:
@@ -323,7 +322,8 @@ def _command(ds: Dataset, code: str, name: str, view: YearView, disclosure: str,
     placements_name = placements.name if isinstance(placements, UserFile) else \
         placements.file if isinstance(placements, PlacementsReport) else None
     return profile_command(code, view.year, view.categories, disclosure, ds.files, placements=placements_name,
-                           changes=changes, out=profile_file_name(name, code, view.year, "pdf"))
+                           changes=changes, out=profile_file_name(name, code, view.year, "pdf"),
+                           layer=ds.boundary_layer)
 
 
 def _placements(ds: Dataset, placements, code: str, names: dict, disclosure: str):

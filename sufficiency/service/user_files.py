@@ -44,6 +44,9 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...], year: int | 
     A file (or the files of one year together) that names fewer than
     :data:`NATIONAL_COVERAGE` of that year's authorities in any row is *partial*: the
     authorities it does not name have no supply figure ("not in your file"), never 0.
+    A national file leaves out the authorities with no homes (0 homes, 0 places); one it
+    leaves out that had homes in the embedded Ofsted figures of the nearest year has no
+    figure either, and the notice names it.
     """
     from sufficiency.model.supply import attribute_providers, region_contradictions, summarise_supply
     from sufficiency.readers.ofsted import read_ofsted_providers
@@ -79,13 +82,40 @@ def read_provider_files(base: Dataset, files: tuple[UserFile, ...], year: int | 
     for yr, codes in named.items():
         live = set(base.authorities.loc[valid_in(base.authorities, yr), "code"])
         covered = codes & live
+        files = f"{' and '.join(names[yr])} name{'s' if len(names[yr]) == 1 else ''}"
         if len(covered) < NATIONAL_COVERAGE * len(live):
             out.partial[yr] = tuple(sorted(covered))
             out.notices.append(
-                f"{' and '.join(names[yr])} name{'s' if len(names[yr]) == 1 else ''} {len(covered)} of the "
-                f"{len(live)} authorities of {yr}: the other {len(live) - len(covered)} have no figure for "
-                "homes and places ('not in your file'), not 0")
+                f"{files} {len(covered)} of the {len(live)} authorities of {yr}: the other "
+                f"{len(live) - len(covered)} have no figure for homes and places ('not in your file'), not 0")
+            continue
+        # a national file: an authority it does not name has no homes (0) -- unless Ofsted's
+        # own figures had homes there, when a part of the file is more likely missing
+        absent = live - covered
+        had, when = _had_homes(base.supply, yr, absent)
+        if had:
+            out.partial[yr] = tuple(sorted(live - had))
+            listed = [base.authorities.set_index("code")["name"].get(c, c) for c in sorted(had)]
+            shown = ", ".join(listed[:12]) + (f" and {len(listed) - 12} more" if len(listed) > 12 else "")
+            rest = len(absent) - len(had)
+            out.notices.append(
+                f"{files} {len(covered)} of the {len(live)} authorities of {yr} but not {len(had)} that had homes "
+                f"in Ofsted's figures for {when} ({shown}): they have no figure for homes and places ('not in "
+                f"your file'), not 0" + (f"; {rest} other{'s' if rest != 1 else ''} not named had no homes in "
+                                         f"{when} either and count 0" if rest else ""))
     return out
+
+
+def _had_homes(supply: pd.DataFrame, year: int, codes: set[str]) -> tuple[set[str], int | None]:
+    """Which of ``codes`` had homes in ``supply`` (the embedded Ofsted figures) in the year nearest
+    ``year`` (that year, else the latest before it, else the earliest after); and that year."""
+    years = sorted(int(y) for y in supply["year"].unique())
+    if not codes or not years:
+        return set(), None
+    before = [y for y in years if y <= year]
+    when = before[-1] if before else years[0]
+    homes = supply[(supply["year"] == when) & supply["code"].isin(codes)].groupby("code")["homes"].sum()
+    return set(homes.index[homes > 0]), when
 
 
 def _file_year(rows: pd.DataFrame, year: int | None) -> int:

@@ -32,6 +32,6 @@ def shortfall_tab(ds: service.Dataset, view: service.YearView, opts: dict) -> No
     st.download_button("Download CSV", service.shortfall_csv(view, region, disclosure), file_name=name,
                        mime="text/csv", key="download", on_click="ignore")
     command = text.export_command(opts["year"], region, disclosure, opts["categories"], service.CATEGORIES_DEFAULT,
-                                  ds.files)
+                                  ds.files, layer=ds.boundary_layer)
     st.caption("The same file as this command (copy it as it is):")
     st.code(command, language="bash")
