@@ -40,6 +40,7 @@ def main() -> None:
     ds = data_sources.dataset()
     years = service.years(ds)
     session.initial_state(ds, years)
+    session.keep_tab_values()  # only the tab shown runs: the others' choices are kept
     for note in st.session_state.pop("_link_notes", []):
         st.warning(text.plain(note))
     with st.expander("How to read this map", expanded=False):
@@ -71,7 +72,8 @@ def main() -> None:
     if tab_dist.open:
         with tab_dist:
             distances_tab.scenario_section(ds, view, opts, names)
-            distances_tab.placements_section(ds, names)
+            distances_tab.placements_section(ds, names, shown_before=st.session_state.get("_dist_shown", False))
+    st.session_state["_dist_shown"] = bool(tab_dist.open)
     with st.expander("About the data, sources and licence"):
         st.markdown(text.SOURCES)
         for what, source in ds.sources.items():

@@ -353,3 +353,26 @@ def test_net_gain_alone_is_refused_with_the_clis_sentence(app):
     assert not at.exception
     (message,) = [as_shown(e.value) for e in at.sidebar.error]
     assert message == f"file 'net.csv': {service.NET_GAIN_ALONE}"
+
+
+def test_choices_and_the_placements_upload_outlive_a_visit_to_another_tab(app):
+    """Only the tab shown runs: what was chosen on the others is kept (and the upload still used)."""
+    app.query_params.update({"la": "E10000016", "compare": "E10000016,E08000003", "view": "hex"})
+    at = app.run()
+    at.session_state["tab"] = "Distances and scenarios"
+    at.run()
+    placements = b"origin,destination\nE08000007,E08000006\nE08000007,E08000003\n"
+    at.file_uploader(key="up_placements").upload("mine.csv", placements, "text/csv")
+    at.run()
+    assert any("placements" in d.value.columns for d in at.dataframe)
+    for tab in ("Map", "Compare", "Distances and scenarios"):
+        at.session_state["tab"] = tab
+        at.run()
+        assert not at.exception
+    # back on the Distances tab: the uploader is empty again, the list is still used, and said so
+    assert [c for c in at.caption if "Using mine.csv, uploaded earlier in this session" in as_shown(c.value)]
+    assert any("placements" in d.value.columns for d in at.dataframe)
+    assert at.session_state["authority_pick"] == "E10000016"
+    assert at.session_state["compare"] == ["E10000016", "E08000003"] and at.session_state["view"] == "hex"
+    at.button(key="forget_placements").click().run()
+    assert not [c for c in at.caption if "uploaded earlier" in as_shown(c.value)]

@@ -11,7 +11,6 @@ from ui import cached, tables, text
 from ui import flows as flows_ui
 from ui import map as umap
 from ui.panels import session
-from ui.panels.data_sources import upload_file
 from ui.panels.shortfall_tab import DISCLOSURE
 
 SCENARIO_ORDER = ["name", "what_changes", "places_before", "places_after", "local_bed_gap_before", "local_bed_gap_after",
@@ -114,20 +113,32 @@ def scenario_section(ds: service.Dataset, view: service.YearView, opts: dict, na
     st_folium(fmap, key="scenario_map", height=480, use_container_width=True, returned_objects=[])
 
 
-def placements_section(ds: service.Dataset, names: dict[str, str]) -> None:
-    """A commissioner's own placements list: distances, bands, flows. Held in memory only."""
+def placements_section(ds: service.Dataset, names: dict[str, str], shown_before: bool = True) -> None:
+    """A commissioner's own placements list: distances, bands, flows. Held in memory only.
+
+    The files stay in use when the user visits another tab and comes back (``shown_before``:
+    whether this tab ran in the previous run; :func:`ui.panels.session.kept_upload`).
+    """
     st.header("Your placements list")
     st.caption(text.PLACEMENTS_HELP)
     upload = st.file_uploader("Placements (CSV or Excel)", type=["csv", "xlsx"], key="up_placements")
     roads = st.file_uploader("Road graph for road distances (optional: .graphml or OSM XML, see docs/roads.md)",
                              type=["graphml", "osm", "xml"], key="up_roads")
-    if upload is None:
+    file = session.kept_upload("up_placements", upload, shown_before)
+    road = session.kept_upload("up_roads", roads, shown_before)
+    if file is None:
         return
+    if upload is None:  # back from another tab: the file uploaded earlier is still used
+        st.caption(text.plain(f"Using {file.name}, uploaded earlier in this session"
+                              + (f", with the road graph {road.name}" if road is not None else "")
+                              + " (upload another file to replace it)."))
+        if st.button("Stop using this placements list", key="forget_placements"):
+            session.forget_upload("up_placements")
+            session.forget_upload("up_roads")
+            st.rerun()
     threshold = st.slider("Hide flows with fewer placements than", 1, 10, 5, key="flow_threshold")
     disclosure = st.selectbox("Small numbers in downloads", ["suppress", "round5", "round10", "none"],
                               format_func=DISCLOSURE.get, key="placements_disclosure")
-    file = upload_file(upload)
-    road = upload_file(roads) if roads is not None else None
     try:
         report = cached.placements(ds.key, file.key(), threshold, road.key() if road else None, ds, file, road)
     except InputError as e:

@@ -38,6 +38,45 @@ def initial_state(ds: service.Dataset, years: list[int]) -> None:
         notes.append(f"The link asks for an unknown tab {tab!r}; showing the map.")
 
 
+#: Widgets of one tab whose values must outlive a visit to another tab. Only the tab shown
+#: runs, and Streamlit forgets the value of a widget not drawn in a run unless it is set
+#: through Session State in that run (:func:`keep_tab_values`).
+KEPT_ACROSS_TABS = ("authority_pick", "compare", "view", "region", "disclosure", "scn_code",
+                    "placements_disclosure", "child_level")
+
+
+def keep_tab_values() -> None:
+    """Set the :data:`KEPT_ACROSS_TABS` values again, so the tab not shown keeps them."""
+    for key in KEPT_ACROSS_TABS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def kept_upload(widget_key: str, upload, shown_before: bool) -> service.UserFile | None:
+    """The file of an uploader on a tab, kept across visits to other tabs (in this session's memory).
+
+    ``upload`` is the uploader's value this run; ``shown_before`` whether its tab ran in the
+    previous run. Coming back to the tab, the uploader is empty but the file is still used;
+    emptying the uploader while its tab is shown forgets it.
+    """
+    store, restored = f"_kept_{widget_key}", f"_kept_{widget_key}_restored"
+    if upload is not None:
+        st.session_state[store] = service.UserFile(upload.name, upload.getvalue())
+        st.session_state[restored] = False
+    elif store in st.session_state and (st.session_state.get(restored) or not shown_before):
+        st.session_state[restored] = True
+    else:
+        st.session_state.pop(store, None)
+        st.session_state.pop(restored, None)
+    return st.session_state.get(store)
+
+
+def forget_upload(widget_key: str) -> None:
+    """Drop a kept upload (:func:`kept_upload`)."""
+    st.session_state.pop(f"_kept_{widget_key}", None)
+    st.session_state.pop(f"_kept_{widget_key}_restored", None)
+
+
 def sync_url(opts: dict) -> None:
     view = ustate.ViewState(opts["year"], opts["measure"],
                             "" if st.session_state.get("region", "England") == "England" else st.session_state["region"],
