@@ -56,6 +56,31 @@ def test_one_fraction_among_percentages_is_refused_at_its_row():
         "among percentages from 0 to 100? Correct the row (1 row like it) (value: '0.75')")
 
 
+def test_a_net_gain_file_holding_the_placed_outside_numbers_is_refused_however_small():
+    with pytest.raises(FileFormatError) as err:
+        _open("po_good.csv", "ng_is_placed_outside.csv")
+    assert str(err.value) == (
+        "file 'ng_is_placed_outside.csv', row 3, column 'number': every one of its 3 authority figures is the number "
+        "placed outside given in po_good.csv: this is the placed-outside table again, not the net gain (in from "
+        "other authorities minus out)")
+
+
+def test_the_title_the_file_name_and_the_rows_must_agree_on_the_years():
+    from sufficiency.readers.dfe import read_placed_outside
+
+    good = (V / "po_good.csv").read_bytes()  # titled "..., 2014 to 2024"; its rows are 2024
+    with pytest.raises(FileFormatError) as err:
+        read_placed_outside(good.replace(b"2014 to 2024", b"2014 to 2023"), name="po.csv")
+    assert str(err.value) == ("file 'po.csv', row 3, column 'time_period': the title says 2014 to 2023 but this row "
+                              "is about 2024: is it the table the title describes? (value: '2024')")
+    with pytest.raises(FileFormatError) as err:
+        read_placed_outside(good, name="placed_outside_2015_2019.csv")
+    assert str(err.value) == ("file 'placed_outside_2015_2019.csv', row 1: the title says 2014 to 2024 but the file "
+                              "name says 2015 to 2019: which is it? Correct the title or the file name")
+    frame, _ = read_placed_outside(good, name="placed_outside_2014_2024.csv")  # all three agree
+    assert frame["year"].unique().tolist() == [2024]
+
+
 def test_inside_rows_are_set_aside_and_never_summed():
     ds = _open("po_inside_and_outside.csv")
     assert ds.set_aside[["row", "reason"]].values.tolist() == [

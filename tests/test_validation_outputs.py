@@ -54,6 +54,11 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_untouched(capsys, t
     assert _err(capsys) == (f"error: file '{copy}': --out is the same file as the input given with --providers: "
                             "choose another output name (inputs are never overwritten)\n")
     assert copy.read_bytes() == PROVIDERS.read_bytes()
+    link = tmp_path / "another_name.csv"  # the same file under another name (a hard link)
+    link.hardlink_to(copy)
+    assert cli.run(["export", "--providers", str(copy), "--out", str(link)]) == 2
+    assert "--out is the same file as the input given with --providers" in _err(capsys)
+    assert copy.read_bytes() == PROVIDERS.read_bytes()
 
 
 def test_two_outputs_with_one_path_and_a_folder_are_refused_together(capsys, tmp_path):

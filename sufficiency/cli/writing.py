@@ -1,7 +1,8 @@
 """Where the command line writes: checked before anything is read, so no input is overwritten.
 
 :func:`check_outputs` refuses, all problems at once: an output path that is one of the
-command's input files; two outputs with the same path; an output that is a folder.
+command's input files (the same path, or the same file under another name: a link); two
+outputs with the same path; an output that is a folder.
 A missing folder on an output path is created. :func:`write` sends bytes to a file, or
 to standard output when no path is given.
 """
@@ -28,7 +29,14 @@ def _paths(args, names: tuple[str, ...]) -> list[tuple[str, Path]]:
 
 
 def _same(a: Path, b: Path) -> bool:
-    return a.expanduser().resolve() == b.expanduser().resolve()
+    """The same file: the same path once resolved, or (both existing) the same file on disk (a hard link)."""
+    a, b = a.expanduser(), b.expanduser()
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _flag(name: str) -> str:

@@ -19,7 +19,9 @@ wrong table) with file, row and column, collecting every problem first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -88,6 +90,39 @@ def check_implied_children(number: pd.Series, pct: pd.Series, rows: pd.Series, *
         f"in one authority (the largest has a few hundred): is {p[i]:g} a fraction among percentages from 0 to "
         f"100? Correct the row ({int(bad.sum())} row{'s' if bad.sum() != 1 else ''} like it)", file=file,
         row=int(rows[i]), column=column, value=f"{p[i]:g}")
+
+
+_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:to|-|_|–)\s*((?:19|20)\d\d)(?!\d)")
+
+
+def check_years_said(years: pd.Series, rows: pd.Series, *, title: str, file: str, column: str = "time_period") -> None:
+    """Refuse a table whose title, file name and rows disagree on the years it covers.
+
+    The title ("..., 2014 to 2024") and the file name (``..._2014_2024.csv``) each say a span
+    when they hold one; the two must be the same span, and no row may lie outside it.
+
+    Raises
+    ------
+    FileFormatError
+        Title and file name give different spans (row 1), or a row's year is outside the span.
+    """
+    said_title = _SPAN.search(title or "")
+    said_name = _SPAN.search(Path(file).name)
+    spans = {k: (int(m.group(1)), int(m.group(2))) for k, m in (("title", said_title), ("name", said_name)) if m}
+    if len(set(spans.values())) > 1:
+        raise FileFormatError(f"the title says {spans['title'][0]} to {spans['title'][1]} but the file name says "
+                              f"{spans['name'][0]} to {spans['name'][1]}: which is it? Correct the title or the file "
+                              "name", file=file, row=1)
+    if not spans:
+        return
+    (first, last), where = next(iter(spans.values())), next(iter(spans))
+    y = pd.to_numeric(years, errors="coerce")
+    outside = (y < first) | (y > last)
+    if outside.any():
+        i = outside[outside].index[0]
+        raise FileFormatError(f"the {'title' if where == 'title' else 'file name'} says {first} to {last} but "
+                              f"this row is about {int(y[i])}: is it the table the {where.replace('name', 'file name')} "
+                              "describes?", file=file, row=int(rows[i]), column=column, value=str(int(y[i])))
 
 
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str, what: str,

@@ -56,7 +56,12 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency.errors import FileFormatError
-from sufficiency.readers.content_checks import check_implied_children, check_not_fractions, check_unique
+from sufficiency.readers.content_checks import (
+    check_implied_children,
+    check_not_fractions,
+    check_unique,
+    check_years_said,
+)
 from sufficiency.readers.files import Source, source_name
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows, stack_set_aside
 from sufficiency.readers.tabular import RawTable, parse_counts, parse_numbers, read_table
@@ -192,6 +197,8 @@ def _read_ees(source: Source, name: str | None, measures: dict[str, tuple[str, b
     out, rec = _finish(table, frame, drop, [other_rows, bad_level, year_rows, bad_rows, geo_rows])
     check_unique(out, ["year", "level", "code"], file=table.file, what="geography and year",
                  describe=["level", "code", "year"])
+    check_years_said(out["year"], out["source_row"], title=table.title_lines[0] if table.title_lines else "",
+                     file=table.file)
     return out, rec, table
 
 

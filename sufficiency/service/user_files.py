@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sufficiency.dataset import Dataset
-from sufficiency.errors import InputError
+from sufficiency.errors import FileFormatError, InputError
 from sufficiency.readers.reconcile import Reconciliation, set_aside_rows
 from sufficiency.service.datasets import UserFile
 
@@ -124,6 +124,23 @@ def _file_year(rows: pd.DataFrame, year: int | None) -> int:
     return int(snapshot[-4:]) if snapshot[-4:].isdigit() else int(year or 0)
 
 
+def _check_not_the_same_numbers(placed: pd.DataFrame, net: pd.DataFrame, placed_name: str, net_name: str) -> None:
+    """Refuse a net-gain file whose every authority figure is the placed-outside number (the same table twice).
+
+    A net gain is in minus out: it equals the number placed outside only by chance, never for
+    every authority of a file (however few; the reader's own check needs 10 authorities).
+    """
+    keys = ["year", "code"]
+    la = placed[placed["level"] == "Local authority"][[*keys, "placed_outside"]]
+    both = la.merge(net[net["level"] == "Local authority"][[*keys, "net_gain", "source_row"]], on=keys).dropna(
+        subset=["placed_outside", "net_gain"])
+    if len(both) >= 2 and (both["placed_outside"] == both["net_gain"]).all():
+        raise FileFormatError(
+            f"every one of its {len(both)} authority figures is the number placed outside given in {placed_name}: "
+            f"this is the placed-outside table again, not the net gain (in from other authorities minus out)",
+            file=net_name, column="number", row=int(both["source_row"].iloc[0]))
+
+
 def read_demand_files(base: Dataset, demand: UserFile, net_gain: UserFile | None
                       ) -> tuple[pd.DataFrame, pd.DataFrame, list[Reconciliation]]:
     """Demand from DfE's "placed outside the LA, children's homes" table (and its net-gain table).
@@ -140,6 +157,7 @@ def read_demand_files(base: Dataset, demand: UserFile, net_gain: UserFile | None
     if net_gain is not None:
         net, rec_ng = read_net_gain(net_gain.data, name=net_gain.name)
         reports.append(rec_ng)
+        _check_not_the_same_numbers(placed, net, demand.name, net_gain.name)
     else:
         net = placed.iloc[0:0].assign(net_gain=pd.array([], dtype="Int64"), net_gain_marker="")
     frame, totals, aside = build_demand(placed, net, base.authorities, base.code_aliases)
