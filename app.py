@@ -1,9 +1,10 @@
 """Streamlit app: the England map of children's homes places against local need.
 
-Run with ``streamlit run app.py``. A thin layer: every figure comes from
-:mod:`sufficiency.service` (the same functions the command line calls), cached by
-:mod:`ui.cached` on the content key of the data; each part of the page is drawn by a
-module of :mod:`ui.panels`; nothing is computed here. Works offline: Leaflet is
+Run with ``python -m ui.serve`` (the README's command: ``streamlit run app.py`` with warm
+caches). A thin layer: every figure comes from :mod:`sufficiency.service` (the same
+functions the command line calls), cached by :mod:`ui.cached` on the content key of the
+data; each part of the page is drawn by a module of :mod:`ui.panels`; nothing is computed
+here; only the tab shown runs. Works offline: Leaflet is
 served by the app itself (:mod:`ui.leaflet_offline`), basemap tiles are optional.
 """
 
