@@ -88,8 +88,10 @@ def _app_map():
     return build
 
 
-def map_payload(repeats: int) -> list[Result]:
-    """Bytes of the map HTML (folium render) and of its GeoJSON layers; build and render time."""
+def map_payload(repeats: int, trace: bool = True) -> list[Result]:
+    """Bytes of the map HTML (folium render) and of its GeoJSON layers; build and render time.
+
+    ``trace=False`` (``--quick``) skips the tracemalloc run of build + render."""
     import folium
 
     build = _app_map()
@@ -107,7 +109,8 @@ def map_payload(repeats: int) -> list[Result]:
     geo_total = sum(geo.values())
     ok = html_bytes <= PAYLOAD_TARGET_BYTES
     html_row = Result("map_html", "Map payload: HTML (choropleth_map + render, as app.py)", "153 authorities",
-                      build_s + render_s, repeats, traced_peak_mb(lambda: build().get_root().render()),
+                      build_s + render_s, repeats,
+                      traced_peak_mb(lambda: build().get_root().render()) if trace else float("nan"),
                       measure=f"{html_bytes:,} bytes ({len(gzip.compress(page.encode())):,} gzipped)",
                       target="≤ 1.5 MB", met=ok, values={"bytes": html_bytes},
                       note=f"build {build_s:.3f} s + render {render_s:.3f} s")

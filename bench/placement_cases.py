@@ -64,12 +64,18 @@ def placements(repeats: int, large_n: int = 100_000) -> list[Result]:
     return out
 
 
-def cli_export_ratio(repeats: int) -> Result:
-    """Cold ``export`` against a bare ``import geopandas, pandas`` in the same run."""
+def cli_export_ratio(repeats: int, export: Result | None = None) -> Result:
+    """Cold ``export`` against a bare ``import geopandas, pandas`` in the same run.
+
+    ``export``: the ``cli_export`` row measured just before (the same command), reused
+    instead of running the export again."""
     bare_s, bare_mb, _ = child_median(BARE_GEO, str(REPO), repeats)
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "sufficiency", "export", "--year", "2024", "--out", str(Path(tmp) / "s.csv")]
-        seconds, rss, runs = child_median(cmd, str(REPO), repeats)
+    if export is not None:
+        seconds, rss, runs = export.seconds, export.peak_mb, export.runs
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "sufficiency", "export", "--year", "2024", "--out", str(Path(tmp) / "s.csv")]
+            seconds, rss, runs = child_median(cmd, str(REPO), repeats)
     return Result("cli_export_ratio", "CLI export, cold, against a bare import geopandas, pandas", "153 rows",
                   seconds, runs, rss, "RSS", measure=f"{seconds / bare_s:.2f}× the bare import ({bare_s:.2f} s, "
                                                      f"{bare_mb:.0f} MB)", values={"ratio_to_bare": seconds / bare_s})

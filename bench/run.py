@@ -85,6 +85,12 @@ def skipped(rows: list[tuple[str, str]], reason: str) -> list[Result]:
     return [Result(k, n, "", math.nan, 0, math.nan, "RSS", note=f"skipped: {reason}") for k, n in rows]
 
 
+def _exports(repeats: int) -> list[Result]:
+    """``cli_export`` and ``cli_export_ratio`` from one set of export runs."""
+    export = model_cases.cli_export(repeats)
+    return [export, placement_cases.cli_export_ratio(repeats, export)]
+
+
 def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
     """The benchmark cases of a plan, in the order they run (label, function)."""
     app: Callable[[], list[Result]]
@@ -97,9 +103,8 @@ def cases(plan: Plan) -> list[tuple[str, Callable[[], Result | list[Result]]]]:
     return [
         ("national model, cold", lambda: model_cases.model_cold(plan.child_repeats)),
         ("national model, warm", lambda: model_cases.model_warm(plan.repeats, plan.trace_slow)),
-        ("CLI export", lambda: model_cases.cli_export(plan.child_repeats)),
-        ("CLI export against bare imports", lambda: placement_cases.cli_export_ratio(plan.child_repeats)),
-        ("map payload", lambda: model_cases.map_payload(plan.repeats)),
+        ("CLI export, and against bare imports", lambda: _exports(plan.child_repeats)),
+        ("map payload", lambda: model_cases.map_payload(plan.repeats, plan.trace_slow)),
         ("optimal allocation", lambda: model_cases.allocation(plan.repeats)),
         ("point attribution", lambda: geo_cases.attribution(list(plan.attribution_sizes),
                                                             plan.attribution_repeats, plan.grid_cell_m)),

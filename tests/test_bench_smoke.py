@@ -29,7 +29,7 @@ ROWS = {
 }
 # derived rows; and two pandas-heavy ones that --quick does not trace (tracemalloc makes them slow)
 NO_MEMORY = {"map_geojson", "attr_authorities_growth", "attr_grid_growth", "model_all_years", "geocode_lookup",
-             "profile_all_html"}
+             "profile_all_html", "map_html"}
 
 
 @pytest.fixture(scope="module")
