@@ -35,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.timing import Result, run_child, vm_hwm_mb, wait_with_rusage
+from bench.timing import Result, run_child, skipped, vm_hwm_mb, wait_with_rusage
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -233,19 +233,14 @@ APP_ROWS = [("app_start", "App: streamlit run -> server ready"),
             ("app_one_visitor_rss", "App: server peak memory with one visitor")]
 
 
-def _skipped(reason: str) -> list[Result]:
-    nan = float("nan")
-    return [Result(k, n, "", nan, 0, nan, "RSS", note=f"skipped: {reason}") for k, n in APP_ROWS]
-
-
 def app_benchmarks(rounds: int, clicks: int) -> list[Result]:
     """Run ``rounds`` cold server starts; in each, a first and a later visitor and ``clicks`` clicks."""
     if not CHROMIUM.exists():
-        return _skipped(f"no Chromium at {CHROMIUM}")
+        return skipped(APP_ROWS, f"no Chromium at {CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        return _skipped("the playwright package is not installed")
+        return skipped(APP_ROWS, "the playwright package is not installed")
     n_shapes = _n_shapes()
     start_s, first_s, later_s, first_click, later_click, rss = [], [], [], [], [], []
     year_s, measure_s, scenario_s, one_visitor = [], [], [], []

@@ -44,7 +44,7 @@ if __package__ in (None, ""):  # run as a file: make the repository root importa
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import browser, geo_cases, model_cases, placement_cases, report, report_cases  # noqa: E402
-from bench.timing import Result  # noqa: E402
+from bench.timing import Result, skipped  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -78,11 +78,6 @@ PROFILE_CLI_ROWS = [("profile_cli_html", "CLI profile end to end, HTML (Stockpor
                     ("profile_cli_pdf", "CLI profile end to end, PDF (Stockport 2024)")]
 SCRIPT_ROWS = [("app_script_first", "App script, first run on the server (AppTest, no browser)"),
                ("app_script_rerun", "App script, rerun on the server (AppTest, no browser)")]
-
-
-def skipped(rows: list[tuple[str, str]], reason: str) -> list[Result]:
-    """The rows (key, label), not measured, saying why."""
-    return [Result(k, n, "", math.nan, 0, math.nan, "RSS", note=f"skipped: {reason}") for k, n in rows]
 
 
 def _exports(repeats: int) -> list[Result]:

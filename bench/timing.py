@@ -169,3 +169,9 @@ def child_median(cmd: list[str], cwd: str, repeats: int) -> tuple[float, float, 
     """Median seconds and the largest peak RSS (MB) over ``repeats`` runs of ``cmd``."""
     runs = [run_child(cmd, cwd)[:2] for _ in range(max(1, repeats))]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), len(runs)
+
+
+def skipped(rows: list[tuple[str, str]], reason: str) -> list[Result]:
+    """The rows (key, label), not measured, saying why (``note``: "skipped: <reason>")."""
+    nan = float("nan")
+    return [Result(k, n, "", nan, 0, nan, "RSS", note=f"skipped: {reason}") for k, n in rows]

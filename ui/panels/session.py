@@ -12,6 +12,7 @@ import streamlit as st
 
 from sufficiency import service
 from ui import state as ustate
+from ui.panels.data_sources import upload_file
 
 VIEW_LABELS = {"map": "Geographic map", "hex": "Hex map (every authority the same size)"}
 TABS = ("Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios")
@@ -61,7 +62,7 @@ def kept_upload(widget_key: str, upload, shown_before: bool) -> service.UserFile
     """
     store, restored = f"_kept_{widget_key}", f"_kept_{widget_key}_restored"
     if upload is not None:
-        st.session_state[store] = service.UserFile(upload.name, upload.getvalue())
+        st.session_state[store] = upload_file(upload)
         st.session_state[restored] = False
     elif store in st.session_state and (st.session_state.get(restored) or not shown_before):
         st.session_state[restored] = True
