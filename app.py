@@ -57,10 +57,11 @@ def main() -> None:
     if tab_map.open:
         with tab_map:
             left, right = st.columns([5, 3])
+            map_tab.take_click(names)  # a click on the map selects first: the detail is drawn first,
+            with right:  # so its figures show while the map's layers are still being made
+                detail.detail_panel(ds, view, opts, names)
             with left:
                 map_tab.map_panel(ds, view, opts, names)
-            with right:
-                detail.detail_panel(ds, view, opts, names)
     if tab_compare.open:
         with tab_compare:
             compare_tab.compare_tab(ds, view, opts, names)
@@ -75,13 +76,15 @@ def main() -> None:
             distances_tab.scenario_section(ds, view, opts, names)
             distances_tab.placements_section(ds, names, shown_before=st.session_state.get("_dist_shown", False))
     st.session_state["_dist_shown"] = bool(tab_dist.open)
-    with st.expander("About the data, sources and licence"):
-        st.markdown(text.SOURCES)
-        for what, source in ds.sources.items():
-            st.caption(text.plain(f"{what}: {source}"))
-        if len(ds.reconciliation):
-            st.markdown("**Rows read, used and set aside**")
-            tables.show(ds.reconciliation, key="reconciliation")
+    about = st.expander("About the data, sources and licence", key="about_open", on_change="rerun")
+    if about.open:  # drawn only when opened: its table is sent with every run otherwise
+        with about:
+            st.markdown(text.SOURCES)
+            for what, source in ds.sources.items():
+                st.caption(text.plain(f"{what}: {source}"))
+            if len(ds.reconciliation):
+                st.markdown("**Rows read, used and set aside**")
+                tables.show(ds.reconciliation, key="reconciliation")
     st.caption(text.ATTRIBUTION)
     session.sync_url(opts)
 

@@ -147,6 +147,9 @@ def test_suppressed_table_stays_typed_and_says_what_was_hidden(app, ds):
 def test_hex_view_from_the_link_and_the_map_as_a_table(app, ds):
     app.query_params.update({"view": "hex", "la": "E09000020"})
     at = app.run()
+    assert not [d for d in at.dataframe if "map_class" in d.value.columns]  # closed: not made, not sent
+    at.session_state["map_table_open"] = True  # as a click on the expander does
+    at = at.run()
     assert not at.exception and at.radio(key="view").value == "hex"
     script = map_args(at)["script"]
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', script)) == 153

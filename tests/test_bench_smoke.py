@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 APP_ROWS = {"app_start", "app_first_map", "app_later_map", "app_first_click", "app_click", "app_year_change",
-            "app_measure_change", "app_first_scenario", "app_one_visitor_rss"}
+            "app_measure_change", "app_first_scenario", "app_one_visitor_rss", "app_floor"}
 # new-process end-to-end rows that --quick skips too (the browser and CLI tests run the same paths)
 QUICK_SKIPPED = {*APP_ROWS, "profile_cli_html", "profile_cli_pdf", "app_script_first", "app_script_rerun"}
 ROWS = {

@@ -112,6 +112,8 @@ def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, t
     assert f"Places\t{service.format_value('places', measures.set_index('code').loc[KENT, 'places'])}" in tip.inner_text()
     kent.click()
     offline_page.get_by_role("heading", name="Kent").wait_for(timeout=30_000)
+    # the run the click caused outlines Kent (it used to outline the authority clicked before)
+    frame.locator(f"path.selected-outline-{KENT}").wait_for(state="attached", timeout=10_000)
     row = measures.set_index("code").loc[KENT]
     table = flat(offline_page.locator('[data-testid="stTable"]').first.inner_text())
     gap = service.format_value("local_bed_gap", row["local_bed_gap"], with_unit=True)

@@ -23,6 +23,10 @@ def test_after_warming_the_first_page_computes_no_model_no_shapes_no_trends(monk
     assert not at.exception
     assert calls == []  # every figure of the default page came from the warm caches
     assert any(s.value for s in at.title)
+    import gc
+
+    assert gc.get_freeze_count() > 100_000  # the warm data is out of the collector's full passes
+    gc.unfreeze()  # the rest of this test process collects as usual
 
 
 def test_streamlit_options_become_environment_variables(monkeypatch):
@@ -74,3 +78,28 @@ def test_background_warming_waits_while_a_page_is_computed():
     waited.join(5)
     assert not waited.is_alive() and activity.quiet_for(0.2)
     activity.wait_for_a_first_page(0.01)  # a page has been computed: returns at once
+
+
+def test_background_warming_waits_while_the_server_is_busy_outside_a_page():
+    """Serving a new visitor's page files (no script run yet) keeps the warming waiting too."""
+    import threading
+    import time
+
+    from ui import activity
+
+    stop = threading.Event()
+
+    def serve_files():  # CPU work in another thread, as the server's own thread serving files
+        while not stop.is_set():
+            sum(range(10_000))
+
+    busy = threading.Thread(target=serve_files)
+    busy.start()
+    waited = threading.Thread(target=activity.wait_until_quiet, args=(0.2,), kwargs={"poll_s": 0.02})
+    waited.start()
+    time.sleep(0.6)
+    assert waited.is_alive()  # no page run, but the process is busy: still waiting
+    stop.set()
+    busy.join(5)
+    waited.join(5)
+    assert not waited.is_alive()  # idle again: the warming goes on

@@ -72,6 +72,42 @@ def all_years(ds_key: str, categories: tuple[str, ...], _ds: service.Dataset) ->
     return service.all_years(_ds, categories)
 
 
+@st.cache_resource(max_entries=48, show_spinner=False)
+def tiny_codes(view_key: str, _ds: service.Dataset, _view: service.YearView) -> tuple[str, ...]:
+    """The view's authorities too small to click on the map (:func:`ui.map.tiny_codes`; areas in EPSG:27700)."""
+    from ui import map as umap
+
+    shapes, _ = year_shapes(view_key, _ds, _view)
+    return umap.tiny_codes(shapes, _view.measures)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def regional_summary(view_key: str, _ds: service.Dataset, _view: service.YearView) -> pd.DataFrame:
+    """The view's regional concentration table (the Regions tab and every authority's benchmarks)."""
+    return service.regional_summary(_ds, _view)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def year_benchmark_rows(view_key: str, _ds: service.Dataset, _view: service.YearView) -> pd.DataFrame:
+    """DfE's England and region rows of the view's year (the same for every authority)."""
+    return service.year_benchmark_rows(_ds, _view)
+
+
+# One entry per authority clicked in a view (a few kB each): a second click on it, or a
+# rerun while it is selected (a year, measure or comparison change), costs nothing.
+@st.cache_resource(max_entries=512, show_spinner=False)
+def authority_detail(view_key: str, code: str, _ds: service.Dataset, _view: service.YearView) -> dict:
+    """:func:`sufficiency.service.authority_detail` of ``code`` in the view, with every year's trends."""
+    return service.authority_detail(_ds, _view, all_years(_ds.key, _view.categories, _ds), code)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def benchmarks(view_key: str, code: str, _ds: service.Dataset, _view: service.YearView) -> pd.DataFrame:
+    """:func:`sufficiency.service.benchmarks` of ``code``, from the view's cached per-year parts."""
+    return service.benchmarks(_ds, _view, code, regional=regional_summary(view_key, _ds, _view),
+                              dfe_rows=year_benchmark_rows(view_key, _ds, _view))
+
+
 @st.cache_resource(max_entries=64, show_spinner="Working out classes for every year…")
 def fixed_breaks(ds_key: str, measure: str, categories: tuple[str, ...], scheme: str, k: int,
                  _ds: service.Dataset) -> tuple[uclasses.Breaks | None, str]:

@@ -305,20 +305,21 @@ def data_layers(fmap: folium.Map, boundaries: gpd.GeoDataFrame, measures: pd.Dat
                 show_symbols: bool = False, missing_label: str = "No figure (suppressed by DfE or not published)",
                 highlight: tuple[str, ...] = (), selected: str | None = None, compared: tuple[str, ...] = (),
                 breaks: Breaks | None = None, fixed_note: str | None = None, hexes: bool = False,
-                focus: tuple[str, ...] = (), labels: gpd.GeoDataFrame | None = None
-                ) -> tuple[folium.FeatureGroup, Classes]:
+                focus: tuple[str, ...] = (), labels: gpd.GeoDataFrame | None = None,
+                tiny: tuple[str, ...] | None = None) -> tuple[folium.FeatureGroup, Classes]:
     """Everything the map shows of one measure for one year, as one feature group of ``fmap``.
 
     The authorities coloured by class, region outlines, places circles, the clickable dots
     of the tiniest authorities, hexagon labels, the selected / compared / changed outlines,
     the legend, and a zoom to the selection (or ``focus``) when there is one. Not added to
     ``fmap``: the caller adds it (:func:`choropleth_map`) or hands it to streamlit-folium,
-    which swaps it in place (``feature_group_to_add``).
+    which swaps it in place (``feature_group_to_add``). ``tiny``: the :func:`tiny_codes` of
+    ``boundaries``, when the caller keeps them (the app does, per view); worked out otherwise.
     """
     if boundaries.crs is not None and not boundaries.crs.equals(WGS84):
         boundaries = boundaries.to_crs(WGS84)
     group = folium.FeatureGroup(name="Authorities", control=False)
-    dots = () if hexes else tiny_codes(boundaries, measures)
+    dots = () if hexes else tiny_codes(boundaries, measures) if tiny is None else tiny
     layer, classes, dotted = authority_layer(boundaries, measures, measure, meta, scheme=scheme, k=k,
                                              palette=palette, breaks=breaks, dots=dots)
     layer.add_to(group)

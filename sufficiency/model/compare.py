@@ -92,8 +92,11 @@ def trend(all_years: pd.DataFrame, authorities: pd.DataFrame, code: str, measure
     Returns DataFrame [year, code, name, value]; years before a reorganisation show
     the predecessor council (named), so a line never silently mixes areas.
     """
-    codes = lineage(authorities, code)
-    rows = all_years[all_years["code"].isin(codes)]
+    return _over_the_years(all_years[all_years["code"].isin(lineage(authorities, code))], measure)
+
+
+def _over_the_years(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """[year, code, name, value] of ``measure`` in ``rows`` (one authority's lineage), by year."""
     out = rows[["year", "code", "name"]].assign(value=rows[measure].astype("Float64"))
     return out.sort_values("year", ignore_index=True)
 
@@ -112,8 +115,9 @@ def authority_detail(measures: pd.DataFrame, all_years: pd.DataFrame, authoritie
 
         raise UnknownAuthorityError(f"No authority with code {code} in {int(measures['year'].iloc[0])}")
     rk = ranks(measures).set_index("code").loc[code].to_dict()
+    own = all_years[all_years["code"].isin(lineage(authorities, code))]  # once, not once per measure
     trends = pd.concat(
-        [trend(all_years, authorities, code, m).assign(measure=m) for m in TREND_MEASURES if m in all_years],
+        [_over_the_years(own, m).assign(measure=m) for m in TREND_MEASURES if m in own],
         ignore_index=True,
     )
     return {"measures": row.reset_index(drop=True), "ranks": rk, "trend": trends,

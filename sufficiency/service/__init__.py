@@ -18,6 +18,7 @@ run_scenario, parse_changes         open or close places
 placements_report, road_graph       a user's placements list measured
 distance_matrix                     authority-to-authority distances
 dfe_neighbours, benchmarks          DfE's statistical neighbours; England / region / neighbours' average
+year_benchmark_rows                 DfE's England and region rows of a year (benchmarks' per-year part)
 shortfall_ees_csv, neighbours_csv   the export in DfE's open-data layout; every authority's DfE neighbours
 find_authority                      an authority by name or ONS code, as at a year
 authority_profile, Profile          one authority's printable profile; profile_html / profile_pdf write it
@@ -44,6 +45,7 @@ from sufficiency.service.benchmarks import (
     neighbours_csv,
     neighbours_table,
     shortfall_ees_csv,
+    year_benchmark_rows,
 )
 from sufficiency.service.datasets import (
     NET_GAIN_ALONE,
@@ -100,7 +102,7 @@ from sufficiency.service.views import (
 
 __all__ = [
     "BENCHMARK_MEASURES", "VINTAGES", "benchmarks", "dfe_neighbours", "find_authority", "neighbours_csv",
-    "neighbours_table", "shortfall_ees_csv",
+    "neighbours_table", "shortfall_ees_csv", "year_benchmark_rows",
     "CATEGORIES", "CATEGORIES_DEFAULT", "COMPARE_MEASURES", "Dataset", "MAX_INPUT_BYTES", "MEASURES", "NET_GAIN_ALONE",
     "REGIONS", "RULES", "InputError", "BoundaryError", "MissingColumnError", "PlacementsReport", "Problem",
     "ScenarioResult", "SufficiencyError", "UserFile", "UserFiles", "YearView", "all_years", "apply_disclosure",

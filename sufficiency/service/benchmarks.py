@@ -61,15 +61,28 @@ def neighbours_csv(ds: Dataset, codes: list[str] | None = None, vintage: str = b
     return neighbours_table(ds, codes, vintage).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def benchmarks(ds: Dataset, view: YearView, code: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """The authority against England, its region and its DfE neighbours' average (rows), for ``columns``."""
-    columns = columns or BENCHMARK_MEASURES
-    rows = bench.dfe_benchmark_rows(ds.dfe_indicators, view.year) if ds.dfe_indicators is not None \
+def year_benchmark_rows(ds: Dataset, view: YearView) -> pd.DataFrame:
+    """DfE's England and region rows for the view's year (:func:`sufficiency.model.benchmarks.dfe_benchmark_rows`;
+    empty [code, level] when no DfE figures are loaded)."""
+    return bench.dfe_benchmark_rows(ds.dfe_indicators, view.year) if ds.dfe_indicators is not None \
         else pd.DataFrame(columns=["code", "level"])
+
+
+def benchmarks(ds: Dataset, view: YearView, code: str, columns: list[str] | None = None, *,
+               regional: pd.DataFrame | None = None, dfe_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The authority against England, its region and its DfE neighbours' average (rows), for ``columns``.
+
+    ``regional`` (:func:`regional_summary`) and ``dfe_rows`` (:func:`year_benchmark_rows`) are the
+    same for every authority of the view: a caller showing many authorities passes them in once
+    worked out (the app keeps them per view); by default they are worked out here.
+    """
+    columns = columns or BENCHMARK_MEASURES
+    rows = year_benchmark_rows(ds, view) if dfe_rows is None else dfe_rows
+    regional = regional_summary(ds, view) if regional is None else regional
     region_codes = dict(zip(ds.authorities["region"], ds.authorities["region_code"], strict=False))
     region = view.measures.loc[view.measures["code"] == code, "region"]
     region_code = region_codes.get(str(region.iloc[0]), "") if len(region) else ""
-    return bench.benchmarks(view.measures, regional_summary(ds, view), rows, dfe_neighbours(ds, code), code,
+    return bench.benchmarks(view.measures, regional, rows, dfe_neighbours(ds, code), code,
                             [c for c in columns if c in view.measures.columns], region_code)
 
 

@@ -41,7 +41,7 @@ from sufficiency.registry import lineage
 from sufficiency.report import profile as build
 from sufficiency.report import sections
 from sufficiency.report import sentences as say
-from sufficiency.service.benchmarks import dfe_neighbours
+from sufficiency.service.benchmarks import dfe_neighbours, year_benchmark_rows
 from sufficiency.service.datasets import UserFile
 from sufficiency.service.outputs import PlacementsReport, check_changes, placements_report, run_scenario
 from sufficiency.service.views import (
@@ -103,8 +103,7 @@ def _year_locked(ds: Dataset, year: int | None, categories) -> _Year:
         while len(_TRENDS) > 2:
             _TRENDS.popitem(last=False)
     trends = _TRENDS[trend_key]
-    rows = bench.dfe_benchmark_rows(ds.dfe_indicators, view.year) if ds.dfe_indicators is not None \
-        else pd.DataFrame(columns=["code", "level"])
+    rows = year_benchmark_rows(ds, view)
     base = None
     if ds.boundaries is not None:
         from sufficiency.report.static_map import map_base

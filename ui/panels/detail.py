@@ -27,7 +27,7 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
         st.header(text.plain(known.get(code, code)))
         st.warning(text.plain(session.absent_note(ds, view, code)))
         return
-    detail = service.authority_detail(ds, view, cached.all_years(ds.key, view.categories, ds), code)
+    detail = cached.authority_detail(view.key, code, ds, view)
     row = detail["measures"].iloc[0]
     st.header(text.plain(names[code]))
     st.caption(text.plain(f"{row['region']} · {code} · 31 March {opts['year']}"))
@@ -43,7 +43,7 @@ def detail_panel(ds: service.Dataset, view: service.YearView, opts: dict, names:
     st.markdown("**Trend** (places and children; the gap is their difference)")
     st.altair_chart(charts.trend_chart(detail["trend"], TREND_LABELS), width="stretch")
     st.markdown("**Against England, the region and DfE's statistical neighbours**")
-    bench = service.benchmarks(ds, view, code)
+    bench = cached.benchmarks(view.key, code, ds, view)
     st.table(tables.benchmark_table(bench), border="horizontal", hide_index=True)
     counts = tables.benchmark_counts(bench)
     if counts:

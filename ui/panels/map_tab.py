@@ -83,7 +83,8 @@ def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: st
                                  missing_label=f"No figure: {notice}" if notice else
                                  "No figure (suppressed by DfE or not published)",
                                  breaks=breaks, fixed_note=note, hexes=hexes, selected=selected,
-                                 compared=compared, labels=labels)
+                                 compared=compared, labels=labels,
+                                 tiny=None if hexes else cached.tiny_codes(view.key, ds, view))
     return fmap, layers, shapes, breaks
 
 
@@ -101,6 +102,23 @@ def clicked_code(result: dict | None) -> str | None:
     return None
 
 
+def select_clicked(result: dict | None, names: dict[str, str]) -> None:
+    """Make a new click on the map the selected authority (the detail panel's search box)."""
+    code = clicked_code(result)
+    if code in names:
+        st.session_state["authority_pick"] = code
+
+
+def take_click(names: dict[str, str]) -> None:
+    """Select the authority of the click that caused this run, before anything is drawn.
+
+    The click is in the map's state when the run starts: taken first, the map drawn in this
+    run outlines the authority just clicked (not the one before), and the detail panel can
+    be drawn before the map (its heading shows while the map's layers are still being made).
+    """
+    select_clicked(st.session_state.get(f"map_{st.session_state.get('view', 'map')}"), names)
+
+
 def view_choice() -> str:
     """The map view chosen (geographic or hexagons), kept in the address bar as ``view``."""
     options = list(session.VIEW_LABELS) if hex_available() else ["map"]
@@ -113,16 +131,20 @@ def view_choice() -> str:
 def map_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
     """The map, the authority a click selects (into the detail panel's search box), and the map as a table."""
     kind = view_choice()
+    take_click(names)  # (done already by app.py, before the detail panel: then nothing new here)
     fmap, layers, shapes, breaks = choropleth(ds, view, opts, kind, names)
     result = st_folium(fmap, key=f"map_{kind}", height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=layers, returned_objects=["last_active_drawing", "last_object_clicked"])
-    code = clicked_code(result)
-    if code in names:
-        st.session_state["authority_pick"] = code
+    select_clicked(result, names)  # (the same click is taken once: nothing new by now)
     st.caption("Use **Zoom to** on the map for London or a region; every authority can also be chosen in "
                "**Find an authority**." if kind == "map" else
                "One hexagon per authority, placed roughly where it is; thick lines are region borders.")
-    with st.expander("The map as a table (every authority, its figure and its colour class)"):
+    # drawn only when opened (a rerun): a closed expander would still build and send the whole table
+    table = st.expander("The map as a table (every authority, its figure and its colour class)",
+                        key="map_table_open", on_change="rerun")
+    if not table.open:
+        return
+    with table:
         measure = opts["measure"]
         drawn = view.measures[view.measures["code"].isin(shapes["code"])]
         classes = classify(drawn[measure], opts["scheme"], opts["k"],

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from sufficiency import service
-from ui import charts, tables
+from ui import cached, charts, tables
 
 
 def regions_tab(ds: service.Dataset, view: service.YearView) -> None:
-    table = service.regional_summary(ds, view)
+    table = cached.regional_summary(view.key, ds, view)
     top = service.top_regions(table)
     st.markdown("Share of England's registered places and of its looked-after children living in "
                 f"children's homes, by region, 31 March {view.year}. Most places are in "
