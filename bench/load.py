@@ -37,7 +37,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, CLICKS, MAP_FRAME, REPO, _free_port, _healthy
+from bench.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CLICKS,
+    MAP_FRAME,
+    OFF_THE_MACHINE,
+    REPO,
+    _free_port,
+    _healthy,
+)
 from bench.load_report import END, START, summarise, write_section
 from bench.timing import vm_hwm_mb
 
@@ -121,18 +130,45 @@ class Session:
     isolation: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     by_name: int = 0  # authorities chosen in "Find an authority" (none of CLICKS was on the zoomed map)
+    finished: int = 0  # runs the server has finished for this session's page (_count_runs)
 
     def took(self, kind: str, seconds: float) -> None:
         self.times.setdefault(kind, []).append(seconds)
 
 
-async def _rerun(page, action) -> float:
-    """Seconds from ``action`` until the rerun it starts has finished."""
-    runs = await page.evaluate("window.__runs")
+async def _rerun(page, s: Session, action) -> float:
+    """Seconds from ``action`` until the server has finished the rerun it starts.
+
+    Counted from the server's own "script finished" messages on the page's websocket
+    (:func:`_count_runs`): the script state the page shows is not enough, as a quick rerun
+    whose start and end reach a busy browser together is drawn without ever showing "running".
+    """
+    before = s.finished
     start = time.perf_counter()
     await action()
-    await page.wait_for_function(f"window.__runs > {runs} && window.__state === 'notRunning'", timeout=TIMEOUT_MS)
+    while s.finished <= before:
+        if time.perf_counter() - start > TIMEOUT_MS / 1000:
+            raise TimeoutError(f"no rerun finished in {TIMEOUT_MS / 1000:.0f} s")
+        await asyncio.sleep(0.02)
     return time.perf_counter() - start
+
+
+def _count_runs(page, s: Session) -> None:
+    """Count the runs the server finishes for this page (``Session.finished``), from its websocket."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    whole = {ForwardMsg.ScriptFinishedStatus.Value(n)
+             for n in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")}
+
+    def frame(payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        msg.ParseFromString(payload)
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in whole:
+            s.finished += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
 
 
 async def _idle(page) -> None:
@@ -183,10 +219,10 @@ async def _act(s: Session, page, kind: str, expected: dict, years: list[int], ma
     await _idle(page)
     if kind == "year" and len(years) > 1:
         s.year = s.rng.choice([y for y in years if y != s.year])
-        s.took(kind, await _rerun(page, lambda: _pick(page, "Year (31 March)", str(s.year))))
+        s.took(kind, await _rerun(page, s, lambda: _pick(page, "Year (31 March)", str(s.year))))
     elif kind == "measure":
         s.measure = s.rng.choice([m for m in MEASURES if m != s.measure])
-        s.took(kind, await _rerun(page, lambda: _pick(page, "Measure", s.measure)))
+        s.took(kind, await _rerun(page, s, lambda: _pick(page, "Measure", s.measure)))
     elif kind in ("click", "compare"):
         await page.get_by_role("tab", name="Map").click()
         start = time.perf_counter()
@@ -218,7 +254,7 @@ async def _act(s: Session, page, kind: str, expected: dict, years: list[int], ma
         own = f"{leeds_places(int(s.label[6:])):,}" if s.upload else None
         s.isolation += [f"session {s.index} saw {m}" for m in markers if m in text and m != own]
         if kind == "compare":
-            s.took(kind, await _rerun(page, lambda: page.get_by_role("button", name="Add to comparison").click()))
+            s.took(kind, await _rerun(page, s, lambda: page.get_by_role("button", name="Add to comparison").click()))
     elif kind == "download":
         await page.get_by_role("tab", name="Shortfall table").click()
         data, seconds = await _download(page, "Download CSV")
@@ -238,12 +274,12 @@ async def _act(s: Session, page, kind: str, expected: dict, years: list[int], ma
             await page.get_by_role("button", name="Add to the scenario").click()
             await page.get_by_role("button", name="Download the scenario table (CSV)").wait_for(timeout=TIMEOUT_MS)
 
-        s.took(kind, await _rerun(page, add))
+        s.took(kind, await _rerun(page, s, add))
         data, seconds = await _download(page, "Download the scenario table (CSV)")
         s.took("download", seconds)
         if data != expected[s.label, s.year, "scenario"]:
             s.isolation.append(f"session {s.index} ({s.label}, {s.year}): scenario CSV differs from its own data")
-        s.took("scenario_clear", await _rerun(page, lambda: page.get_by_role("button", name="Clear the scenario")
+        s.took("scenario_clear", await _rerun(page, s, lambda: page.get_by_role("button", name="Clear the scenario")
                                               .click()))
 
 
@@ -274,7 +310,7 @@ async def _open(s: Session, page, url: str) -> None:
         await _idle(page)
         await page.locator('[data-testid="stSidebar"]').get_by_text("Use your own data").click()
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Ofsted provider file")
-        s.took("upload", await _rerun(page, lambda: uploader.locator('input[type="file"]').set_input_files(
+        s.took("upload", await _rerun(page, s, lambda: uploader.locator('input[type="file"]').set_input_files(
             s.upload)))
         await page.get_by_text("Using your files").wait_for(timeout=TIMEOUT_MS)
 
@@ -284,16 +320,14 @@ async def run_session(s: Session, browser, url: str, seconds: float, expected: d
     """Open the app (a few sessions at a time), wait for every session, then interact until the deadline."""
     context = await browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
 
-    async def gate(route):
-        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
-            await route.continue_()
-        else:
-            s.blocked.append(route.request.url)
-            await route.abort()
+    async def refuse(route):  # only requests off the machine are routed (bench.browser.OFF_THE_MACHINE)
+        s.blocked.append(route.request.url)
+        await route.abort()
 
-    await context.route("**/*", gate)
+    await context.route(OFF_THE_MACHINE, refuse)
     await context.add_init_script(WATCH)
     page = await context.new_page()
+    _count_runs(page, s)
     page.set_default_timeout(TIMEOUT_MS)
     opened = False
     try:
