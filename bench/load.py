@@ -47,6 +47,19 @@ from bench.browser import (
     _free_port,
     _healthy,
 )
+from bench.load_page import (
+    DRAWN,
+    STATE,
+    TIMEOUT_MS,
+    WATCH,
+    Runs,
+    count_runs,
+    download,
+    idle,
+    pick,
+    rerun,
+    settle,
+)
 from bench.load_report import END, START, summarise, write_section
 from bench.timing import vm_hwm_mb
 
@@ -56,25 +69,9 @@ RESULTS = REPO / "bench" / "results.md"
 LEEDS = "E08000035"
 SCENARIO = (LEEDS, 20)
 MEASURES = ["Registered places", "Children's homes", "Local bed gap (children in homes − local places)"]
-TIMEOUT_MS = 120_000
 BLANK_MAP = ("the map is blank on coming back to the Map tab (not drawn 120 s after the tab was opened: "
              "its frame 0 px high, or no shape drawn on it)")
 BLANK_AFTER_MS = TIMEOUT_MS  # as long as any interaction may take: slower is slow (timed), not blank
-DRAWN = """([frame]) => { const f = document.querySelector(frame);  // some shape on screen (those off it are "M0 0")
-    return !!(f && f.offsetHeight > 0 && f.contentDocument && [...f.contentDocument.querySelectorAll('path.authority-shape')]
-        .some(p => p.getAttribute('d') !== 'M0 0')); }"""
-STATE = """([frame, code]) => { const f = document.querySelector(frame);
-    const d = f && f.contentDocument && f.contentDocument.querySelector('path.la-' + code);
-    const tab = document.querySelector('[role=tab][aria-selected=true]');
-    return `frames ${document.querySelectorAll(frame).length}, first ${f ? f.offsetHeight + ' px high' : 'absent'}, `
-        + `shape ${d ? d.getAttribute('d').slice(0, 12) : 'absent'}, tab ${tab ? tab.innerText : '?'}, `
-        + `script ${document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')}`; }"""
-WATCH = """
-window.__runs = 0; window.__state = 'initial';
-new MutationObserver(ms => { for (const m of ms) { const s = m.target.getAttribute('data-test-script-state');
-  if (s === 'running' && window.__state !== 'running') window.__runs++; window.__state = s; } })
-  .observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
-"""
 
 
 def leeds_places(i: int) -> int:
@@ -130,50 +127,10 @@ class Session:
     isolation: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     by_name: int = 0  # authorities chosen in "Find an authority" (none of CLICKS was on the zoomed map)
-    finished: int = 0  # runs the server has finished for this session's page (_count_runs)
+    runs: Runs = field(default_factory=Runs)  # runs the server has finished for its page
 
     def took(self, kind: str, seconds: float) -> None:
         self.times.setdefault(kind, []).append(seconds)
-
-
-async def _rerun(page, s: Session, action) -> float:
-    """Seconds from ``action`` until the server has finished the rerun it starts.
-
-    Counted from the server's own "script finished" messages on the page's websocket
-    (:func:`_count_runs`): the script state the page shows is not enough, as a quick rerun
-    whose start and end reach a busy browser together is drawn without ever showing "running".
-    """
-    before = s.finished
-    start = time.perf_counter()
-    await action()
-    while s.finished <= before:
-        if time.perf_counter() - start > TIMEOUT_MS / 1000:
-            raise TimeoutError(f"no rerun finished in {TIMEOUT_MS / 1000:.0f} s")
-        await asyncio.sleep(0.02)
-    return time.perf_counter() - start
-
-
-def _count_runs(page, s: Session) -> None:
-    """Count the runs the server finishes for this page (``Session.finished``), from its websocket."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    whole = {ForwardMsg.ScriptFinishedStatus.Value(n)
-             for n in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")}
-
-    def frame(payload) -> None:
-        if isinstance(payload, str):
-            return
-        msg = ForwardMsg()
-        msg.ParseFromString(payload)
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in whole:
-            s.finished += 1
-
-    page.on("websocket", lambda ws: ws.on("framereceived", frame))
-
-
-async def _idle(page) -> None:
-    """Wait until no rerun is running (an action on a page mid-rerun may hit widgets about to be replaced)."""
-    await page.wait_for_function("window.__state === 'notRunning'", timeout=TIMEOUT_MS)
 
 
 async def _on_screen(page, s: Session) -> tuple[str | None, str]:
@@ -189,40 +146,14 @@ async def _on_screen(page, s: Session) -> tuple[str | None, str]:
     return None, picks[0][1]
 
 
-async def _settle(shape) -> None:
-    """Wait until a map shape has stopped moving (the map redraws after each rerun), at most a minute."""
-    before = None
-    for _ in range(200):
-        now = await shape.bounding_box()
-        if now is not None and now == before:
-            return
-        before = now
-        await asyncio.sleep(0.3)
-
-
-async def _pick(page, label: str, option: str) -> None:
-    """Choose ``option`` in the sidebar's selectbox ``label`` as a person does: open it, type, Enter."""
-    await page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True).first.click()
-    await page.keyboard.type(option)
-    await page.keyboard.press("Enter")
-
-
-async def _download(page, button: str) -> tuple[bytes, float]:
-    start = time.perf_counter()
-    async with page.expect_download(timeout=TIMEOUT_MS) as info:
-        await page.get_by_role("button", name=button).click()
-    download = await info.value
-    return Path(await download.path()).read_bytes(), time.perf_counter() - start
-
-
 async def _act(s: Session, page, kind: str, expected: dict, years: list[int], markers: list[str]) -> None:
-    await _idle(page)
+    await idle(page)
     if kind == "year" and len(years) > 1:
         s.year = s.rng.choice([y for y in years if y != s.year])
-        s.took(kind, await _rerun(page, s, lambda: _pick(page, "Year (31 March)", str(s.year))))
+        s.took(kind, await rerun(page, s.runs, lambda: pick(page, "Year (31 March)", str(s.year))))
     elif kind == "measure":
         s.measure = s.rng.choice([m for m in MEASURES if m != s.measure])
-        s.took(kind, await _rerun(page, s, lambda: _pick(page, "Measure", s.measure)))
+        s.took(kind, await rerun(page, s.runs, lambda: pick(page, "Measure", s.measure)))
     elif kind in ("click", "compare"):
         await page.get_by_role("tab", name="Map").click()
         start = time.perf_counter()
@@ -245,19 +176,19 @@ async def _act(s: Session, page, kind: str, expected: dict, years: list[int], ma
             s.by_name += 1
         else:
             shape = page.frame_locator(MAP_FRAME).first.locator(f"path.la-{code}")
-            await _settle(shape)
+            await settle(shape)
             await shape.click(timeout=TIMEOUT_MS)
         await heading.wait_for(timeout=TIMEOUT_MS)
         s.took("click", time.perf_counter() - start)
-        await _idle(page)
+        await idle(page)
         text = await page.locator('[data-testid="stMain"]').inner_text()
         own = f"{leeds_places(int(s.label[6:])):,}" if s.upload else None
         s.isolation += [f"session {s.index} saw {m}" for m in markers if m in text and m != own]
         if kind == "compare":
-            s.took(kind, await _rerun(page, s, lambda: page.get_by_role("button", name="Add to comparison").click()))
+            s.took(kind, await rerun(page, s.runs, lambda: page.get_by_role("button", name="Add to comparison").click()))
     elif kind == "download":
         await page.get_by_role("tab", name="Shortfall table").click()
-        data, seconds = await _download(page, "Download CSV")
+        data, seconds = await download(page, "Download CSV")
         s.took(kind, seconds)
         if data != expected[s.label, s.year, "shortfall"]:
             s.isolation.append(f"session {s.index} ({s.label}, {s.year}): shortfall CSV differs from its own data")
@@ -274,12 +205,12 @@ async def _act(s: Session, page, kind: str, expected: dict, years: list[int], ma
             await page.get_by_role("button", name="Add to the scenario").click()
             await page.get_by_role("button", name="Download the scenario table (CSV)").wait_for(timeout=TIMEOUT_MS)
 
-        s.took(kind, await _rerun(page, s, add))
-        data, seconds = await _download(page, "Download the scenario table (CSV)")
+        s.took(kind, await rerun(page, s.runs, add))
+        data, seconds = await download(page, "Download the scenario table (CSV)")
         s.took("download", seconds)
         if data != expected[s.label, s.year, "scenario"]:
             s.isolation.append(f"session {s.index} ({s.label}, {s.year}): scenario CSV differs from its own data")
-        s.took("scenario_clear", await _rerun(page, s, lambda: page.get_by_role("button", name="Clear the scenario")
+        s.took("scenario_clear", await rerun(page, s.runs, lambda: page.get_by_role("button", name="Clear the scenario")
                                               .click()))
 
 
@@ -307,10 +238,10 @@ async def _open(s: Session, page, url: str) -> None:
     await page.frame_locator(MAP_FRAME).first.locator("path.authority-shape").first.wait_for(timeout=TIMEOUT_MS)
     s.took("first_map", time.perf_counter() - start)
     if s.upload is not None:
-        await _idle(page)
+        await idle(page)
         await page.locator('[data-testid="stSidebar"]').get_by_text("Use your own data").click()
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Ofsted provider file")
-        s.took("upload", await _rerun(page, s, lambda: uploader.locator('input[type="file"]').set_input_files(
+        s.took("upload", await rerun(page, s.runs, lambda: uploader.locator('input[type="file"]').set_input_files(
             s.upload)))
         await page.get_by_text("Using your files").wait_for(timeout=TIMEOUT_MS)
 
@@ -327,7 +258,7 @@ async def run_session(s: Session, browser, url: str, seconds: float, expected: d
     await context.route(OFF_THE_MACHINE, refuse)
     await context.add_init_script(WATCH)
     page = await context.new_page()
-    _count_runs(page, s)
+    count_runs(page, s.runs)
     page.set_default_timeout(TIMEOUT_MS)
     opened = False
     try:
