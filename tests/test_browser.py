@@ -126,6 +126,24 @@ def test_hover_tooltip_and_click_opens_detail(offline_page, app_url, measures, t
     offline_page.screenshot(path=tmp_path / "detail.png", full_page=True)
 
 
+def test_a_click_low_on_the_map_of_a_short_screen_selects(offline_page, app_url):
+    """1280×720: the map's frame runs below the screen. Pressing on Kent (low on the hex map) used
+    to scroll the page (Leaflet focuses the map) so the press was released elsewhere: no selection."""
+    offline_page.set_viewport_size({"width": 1280, "height": 720})
+    frame = open_map(offline_page, f"{app_url}/?view=hex")
+    scrolled = offline_page.evaluate("() => window.scrollY")
+    frame.locator(f"path.la-{KENT}").click()
+    offline_page.get_by_role("heading", name="Kent").wait_for(timeout=30_000)
+    frame.locator(f"path.selected-outline-{KENT}").wait_for(state="attached", timeout=10_000)
+    # the press moved nothing but Playwright's own scroll to the hexagon (done before it pressed)
+    assert offline_page.evaluate("() => window.scrollY") >= scrolled
+    pane = frame.locator(".leaflet-map-pane")
+    before = pane.evaluate("e => e.style.transform")
+    frame.locator(".leaflet-container").press("ArrowLeft")  # the keyboard still pans the focused map
+    offline_page.wait_for_function("([e, t]) => e.style.transform !== t", arg=[pane.element_handle(), before],
+                                   timeout=5_000)
+
+
 def _pick(page, label: str, name: str) -> None:
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label)
     box.locator("input").click()

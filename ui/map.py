@@ -293,6 +293,7 @@ def base_map(boundaries: gpd.GeoDataFrame, *, hexes: bool = False, tiles: bool =
     if places and not hexes:
         map_controls.ZoomTo(places).add_to(fmap)
     map_controls.TooltipsInside().add_to(fmap)
+    map_controls.FocusWithoutScrolling().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(map_controls.CSS), name="sufficiency_css")
     # leave the top-right corner (North Sea) to the legend
     fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, 10), padding_bottom_right=(LEGEND_PX, 0))

@@ -114,6 +114,35 @@ class Legend(MacroElement):
         self.map = fmap
 
 
+class FocusWithoutScrolling(MacroElement):
+    """Keep the page still when the map is pressed.
+
+    Leaflet's keyboard handler focuses the map on every first press (so the arrow keys pan
+    it) and puts back the scroll of the map's own frame only: the app's page around the frame
+    scrolled the whole frame into view, so on a short screen (1280×720) a click near the
+    bottom of the map was released on another spot and selected nothing. The map is focused
+    here with ``preventScroll``; keyboard use is unchanged.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var keys = {{ this._parent.get_name() }}.keyboard;
+            if (!keys) { return; }
+            keys.disable();  // unbinds Leaflet's own handler
+            keys._onMouseDown = function () {
+                if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+            };
+            keys.enable();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScrolling"
+
+
 class FitBounds(MacroElement):
     """Fit ``fmap`` to bounds [[south, west], [north, east]] when this element's script runs
     (with the data layers: so the map moves only when what is shown, or chosen, changes).
