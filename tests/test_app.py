@@ -232,6 +232,9 @@ def test_map_is_offline_with_one_feature_per_authority(app, ds):
     assert re.search(r'case "E06000006": \s*return \{"className": "authority-shape la-E06000006", '
                      r'"color": "#ffffff", "fillColor": "#c8c8c8"', script)
     assert script.count("suppressed by DfE to protect confidentiality (c)") >= 42
+    assert not at.toggle  # "Map options" is closed: its widgets are not drawn (nor their page files loaded)
+    at.session_state["map_options_open"] = True  # as a click on the expander does
+    at = at.run()
     at.toggle(key="symbols").set_value(True).run()
     at.toggle(key="tiles").set_value(True).run()
     args = map_args(at)
@@ -269,8 +272,13 @@ def test_every_measure_draws(app):
     at = app.run()
     assert "same classes for 2014–2024" in legend_of(at)  # the default: classes fixed across years
     # classes of each year alone here (quicker: fixed classes of a distance measure solve every year's allocation)
+    at.session_state["map_options_open"] = True  # open "Map options"
+    at = at.run()
     at.toggle(key="fixed_classes").set_value(False).run()
     assert "classes for 2024 only" in legend_of(at)
+    at.session_state["map_options_open"] = False  # closed again: the choice is kept
+    at = at.run()
+    assert not at.toggle and "classes for 2024 only" in legend_of(at)
     for measure in model.MEASURES:
         at.selectbox(key="measure").set_value(measure).run()
         assert not at.exception, measure

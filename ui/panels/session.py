@@ -13,6 +13,7 @@ import streamlit as st
 from sufficiency import service
 from ui import state as ustate
 from ui.panels.data_sources import upload_file
+from ui.panels.sidebar import MAP_OPTION_KEYS
 
 VIEW_LABELS = {"map": "Geographic map", "hex": "Hex map (every authority the same size)"}
 TABS = ("Map", "Compare", "Regions", "Shortfall table", "Distances and scenarios")
@@ -39,11 +40,12 @@ def initial_state(ds: service.Dataset, years: list[int]) -> None:
         notes.append(f"The link asks for an unknown tab {tab!r}; showing the map.")
 
 
-#: Widgets of one tab whose values must outlive a visit to another tab. Only the tab shown
-#: runs, and Streamlit forgets the value of a widget not drawn in a run unless it is set
-#: through Session State in that run (:func:`keep_tab_values`).
+#: Widgets of one tab (or of the sidebar's "Map options", drawn only when open) whose values must
+#: outlive a run that does not draw them. Only the tab shown runs, and Streamlit forgets the value
+#: of a widget not drawn in a run unless it is set through Session State in that run
+#: (:func:`keep_tab_values`).
 KEPT_ACROSS_TABS = ("authority_pick", "compare", "view", "region", "disclosure", "scn_code",
-                    "placements_disclosure", "child_level")
+                    "placements_disclosure", "child_level", *MAP_OPTION_KEYS)
 
 
 def keep_tab_values() -> None:
