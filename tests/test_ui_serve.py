@@ -103,3 +103,16 @@ def test_background_warming_waits_while_the_server_is_busy_outside_a_page():
     busy.join(5)
     waited.join(5)
     assert not waited.is_alive()  # idle again: the warming goes on
+
+
+def test_one_piece_of_warming_after_another_waits_once_when_all_is_quiet():
+    import time
+
+    from ui import activity
+
+    start = time.monotonic()
+    activity.wait_until_quiet(0.3, poll_s=0.02)
+    first = time.monotonic() - start
+    start = time.monotonic()
+    activity.wait_until_quiet(0.3, poll_s=0.02)  # the samples of the first wait still say "quiet"
+    assert first >= 0.3 and time.monotonic() - start < 0.15

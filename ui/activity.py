@@ -42,6 +42,11 @@ def quiet_for(seconds: float) -> bool:
         return _RUNNING == 0 and time.monotonic() - _LAST_END >= seconds
 
 
+#: Per calling thread (the warming thread; "others" differ per thread, and a thread's storage goes
+#: with it): ``window``, the (time.monotonic(), others_cpu_s()) samples of :func:`wait_until_quiet`
+_SAMPLES = threading.local()
+
+
 def others_cpu_s() -> float:
     """CPU seconds used so far by every thread of this process but the calling one."""
     return time.process_time() - time.thread_time()
@@ -50,9 +55,14 @@ def others_cpu_s() -> float:
 def wait_until_quiet(seconds: float, poll_s: float = 0.1, idle_share: float = IDLE_SHARE) -> None:
     """Block until :func:`quiet_for` ``seconds`` holds and, over the last ``seconds``, the process's
     other threads used under ``idle_share`` of one core (no page files or messages being served)."""
-    window: deque[tuple[float, float]] = deque()  # (time.monotonic(), others_cpu_s()) samples
+    # kept between calls: one piece of warming after another needs no new wait
+    if not hasattr(_SAMPLES, "window"):
+        _SAMPLES.window = deque()
+    window: deque[tuple[float, float]] = _SAMPLES.window
     while True:
         now, cpu = time.monotonic(), others_cpu_s()
+        if window and now - window[-1][0] > 2 * seconds:
+            window.clear()  # too old to say what the process is doing now
         window.append((now, cpu))
         while len(window) > 1 and now - window[1][0] >= seconds:
             window.popleft()  # the oldest kept sample is the last one at least ``seconds`` old
