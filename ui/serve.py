@@ -54,12 +54,7 @@ def warm_first_visit() -> float:
     leaflet_offline.install_leaflet()
     ds = service.embedded()
     cats = service.CATEGORIES_DEFAULT
-    view = cached.year_view(ds.key, service.default_year(ds), cats, ds)
-    shapes, points = cached.year_shapes(view.key, ds, view)
-    cached.hex_shapes(view.key, ds, view)
-    cached.tiny_codes(view.key, ds, view)
-    cached.regional_summary(view.key, ds, view)  # every authority's benchmarks (a first click)
-    cached.year_benchmark_rows(view.key, ds, view)
+    view, shapes, points = _warm_year(ds, service.default_year(ds), cats)
     breaks, note = cached.fixed_breaks(ds.key, DEFAULT_MEASURE, cats, DEFAULT_SCHEME, DEFAULT_K, ds)
     cached.all_years(ds.key, cats, ds)
     fmap = umap.choropleth_map(shapes, view.measures, DEFAULT_MEASURE, service.MEASURES[DEFAULT_MEASURE],
@@ -71,6 +66,20 @@ def warm_first_visit() -> float:
     seconds = time.perf_counter() - start
     _log(f"first visit ready in {seconds:.1f} s")
     return seconds
+
+
+def _warm_year(ds, year: int, categories: tuple[str, ...]) -> tuple:
+    """One year's view, its shapes (geographic and hex), tiny authorities and the per-year parts of
+    every authority's benchmarks (a first click); returns (view, shapes, points)."""
+    from ui import cached
+
+    view = cached.year_view(ds.key, year, categories, ds)
+    shapes, points = cached.year_shapes(view.key, ds, view)
+    cached.hex_shapes(view.key, ds, view)
+    cached.tiny_codes(view.key, ds, view)
+    cached.regional_summary(view.key, ds, view)
+    cached.year_benchmark_rows(view.key, ds, view)
+    return view, shapes, points
 
 
 def _import_the_page_modules() -> None:
@@ -112,21 +121,13 @@ def warm_the_rest() -> None:
     ds = service.embedded()
     cats = service.CATEGORIES_DEFAULT
 
-    def piece(work) -> None:  # each piece waits for a quiet moment (no page computed for QUIET_S)
+    def piece(work) -> None:  # each piece waits for a quiet moment (no page computed or loading for QUIET_S)
         activity.wait_until_quiet(QUIET_S)
         work()
 
-    def year(y: int) -> None:
-        view = cached.year_view(ds.key, y, cats, ds)
-        cached.year_shapes(view.key, ds, view)
-        cached.hex_shapes(view.key, ds, view)
-        cached.tiny_codes(view.key, ds, view)
-        cached.regional_summary(view.key, ds, view)
-        cached.year_benchmark_rows(view.key, ds, view)
-
     activity.wait_for_a_first_page(FIRST_VISIT_WAIT_S)  # a first visitor's page load comes first
     for y in sorted(service.years(ds), reverse=True):
-        piece(lambda y=y: year(y))
+        piece(lambda y=y: _warm_year(ds, y, cats))
     for measure in service.MEASURES:
         piece(lambda m=measure: cached.fixed_breaks(ds.key, m, cats, DEFAULT_SCHEME, DEFAULT_K, ds))
     view = cached.year_view(ds.key, service.default_year(ds), cats, ds)

@@ -102,21 +102,17 @@ def clicked_code(result: dict | None) -> str | None:
     return None
 
 
-def select_clicked(result: dict | None, names: dict[str, str]) -> None:
-    """Make a new click on the map the selected authority (the detail panel's search box)."""
-    code = clicked_code(result)
-    if code in names:
-        st.session_state["authority_pick"] = code
-
-
 def take_click(names: dict[str, str]) -> None:
-    """Select the authority of the click that caused this run, before anything is drawn.
+    """Select the authority of the click that caused this run (the detail panel's search box),
+    before anything is drawn: app.py calls it before the detail panel and the map.
 
     The click is in the map's state when the run starts: taken first, the map drawn in this
     run outlines the authority just clicked (not the one before), and the detail panel can
     be drawn before the map (its heading shows while the map's layers are still being made).
     """
-    select_clicked(st.session_state.get(f"map_{st.session_state.get('view', 'map')}"), names)
+    code = clicked_code(st.session_state.get(f"map_{st.session_state.get('view', 'map')}"))
+    if code in names:
+        st.session_state["authority_pick"] = code
 
 
 def view_choice() -> str:
@@ -129,13 +125,12 @@ def view_choice() -> str:
 
 
 def map_panel(ds: service.Dataset, view: service.YearView, opts: dict, names: dict[str, str]) -> None:
-    """The map, the authority a click selects (into the detail panel's search box), and the map as a table."""
+    """The map (a click on it selects an authority: :func:`take_click`) and the map as a table."""
     kind = view_choice()
-    take_click(names)  # (done already by app.py, before the detail panel: then nothing new here)
     fmap, layers, shapes, breaks = choropleth(ds, view, opts, kind, names)
-    result = st_folium(fmap, key=f"map_{kind}", height=MAP_HEIGHT, use_container_width=True,
-                       feature_group_to_add=layers, returned_objects=["last_active_drawing", "last_object_clicked"])
-    select_clicked(result, names)  # (the same click is taken once: nothing new by now)
+    # its clicks are read by take_click at the start of the next run (the map's state holds them)
+    st_folium(fmap, key=f"map_{kind}", height=MAP_HEIGHT, use_container_width=True,
+              feature_group_to_add=layers, returned_objects=["last_active_drawing", "last_object_clicked"])
     st.caption("Use **Zoom to** on the map for London or a region; every authority can also be chosen in "
                "**Find an authority**." if kind == "map" else
                "One hexagon per authority, placed roughly where it is; thick lines are region borders.")
