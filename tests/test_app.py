@@ -74,6 +74,12 @@ def on_tab(app: AppTest, tab: str) -> AppTest:
     return app.run()
 
 
+def with_uploads(app: AppTest) -> AppTest:
+    """Run the app with "Use your own data" opened (its uploaders are drawn only from then on)."""
+    app.session_state["uploads_open"] = True  # as a click on the expander does
+    return app.run()
+
+
 def shortfall_frame(at: AppTest) -> pd.DataFrame:
     """The shortfall table the app shows (the dataframe with a ``rank`` column)."""
     frames = [d.value for d in at.dataframe if "rank" in d.value.columns]
@@ -286,7 +292,8 @@ def test_every_measure_draws(app):
 
 
 def test_bad_upload_shows_plain_message(app):
-    at = on_tab(app, "Shortfall table")
+    app.session_state["tab"] = "Shortfall table"
+    at = with_uploads(app)
     at.file_uploader(key="up_prov").upload("providers.csv", b"not,a,provider,file\n1,2,3,4\n", "text/csv")
     at.run()
     assert not at.exception
@@ -297,7 +304,7 @@ def test_bad_upload_shows_plain_message(app):
 
 
 def test_bad_boundary_upload_names_file_row_and_column(app):
-    at = app.run()
+    at = with_uploads(app)
     bad = (REPO / "tests" / "fixtures" / "bad" / "b_bad_codes.geojson").read_bytes()
     at.file_uploader(key="up_bnd").upload("b_bad_codes.geojson", bad, "application/geo+json")
     at.run()
@@ -307,8 +314,21 @@ def test_bad_boundary_upload_names_file_row_and_column(app):
     assert len(re.findall(r'"className": "authority-shape la-E\d{8}"', map_args(at)["script"])) == 153
 
 
-def test_boundary_upload_replaces_the_map(app):
+def test_uploaders_are_drawn_once_opened_and_keep_their_files_when_closed(app):
     at = app.run()
+    assert not at.get("file_uploader")  # a first page sends no uploader (nor fetches their scripts)
+    at = with_uploads(app)
+    assert [u.key for u in at.get("file_uploader")] == ["up_prov", "up_dem", "up_net", "up_bnd"]
+    own = (REPO / "tests" / "fixtures" / "bad" / "b_html_names.geojson").read_bytes()
+    at.file_uploader(key="up_bnd").upload("b_html_names.geojson", own, "application/geo+json")
+    at.session_state["uploads_open"] = False  # closed again
+    at.run()
+    assert len(at.get("file_uploader")) == 4
+    assert re.findall(r'"className": "authority-shape la-(E\d{8})"', map_args(at)["script"]) == ["E06000001"]
+
+
+def test_boundary_upload_replaces_the_map(app):
+    at = with_uploads(app)
     own = (REPO / "tests" / "fixtures" / "bad" / "b_html_names.geojson").read_bytes()
     at.file_uploader(key="up_bnd").upload("b_html_names.geojson", own, "application/geo+json")
     at.run()
@@ -358,7 +378,7 @@ def test_categories_change_the_places_counted(app, ds, downloads, tmp_path):
 
 
 def test_net_gain_alone_is_refused_with_the_clis_sentence(app):
-    at = app.run()
+    at = with_uploads(app)
     at.file_uploader(key="up_net").upload("net.csv", b"time_period\n2024\n", "text/csv")
     at.run()
     assert not at.exception

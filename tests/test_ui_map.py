@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from ui import classes as uclasses
-from ui import leaflet_offline, map_controls
+from ui import leaflet_offline, map_controls, map_tooltips
 from ui import map as umap
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -81,13 +81,13 @@ def test_names_are_escaped_everywhere(squares):
 
 def test_tooltip_shows_range_and_units(squares):
     _, measures, _, _ = squares
-    tips = umap.tooltip_html(measures, "local_bed_gap", "Local bed gap", "places")
+    tips = map_tooltips.tooltip_html(measures, "local_bed_gap", "Local bed gap", "places")
     assert "<th>Places</th><td>10</td>" in tips[0]
     assert "15 (between 14 and 16)" in tips[0]
     assert "<th>Local bed gap</th><td>5<br>shortfall: 5 fewer places than children</td>" in tips[0]
     assert "<th>Local bed gap</th><td>−6<br>6 more places than children</td>" in tips[2]
     assert "<td>suppressed by DfE (c)</td>" in tips[1]  # the reason, never "None" or "nan"
-    ratio = umap.tooltip_html(measures.assign(places_per_child=[0.667, None, 0.0]), "places_per_child",
+    ratio = map_tooltips.tooltip_html(measures.assign(places_per_child=[0.667, None, 0.0]), "places_per_child",
                               "Places per child", "places per child")
     assert "<th>Places per child</th><td>0.67 places per child</td>" in ratio[0]
     assert "<th>Places per child</th><td>suppressed by DfE (c)</td>" in ratio[1]

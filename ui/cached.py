@@ -81,6 +81,14 @@ def tiny_codes(view_key: str, _ds: service.Dataset, _view: service.YearView) -> 
     return umap.tiny_codes(shapes, _view.measures)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def zoom_places(ds_key: str, _ds: service.Dataset) -> dict[str, list[list[float]]]:
+    """The map's "Zoom to" places of the dataset's boundaries (:func:`ui.map.zoom_places`; EPSG:4326)."""
+    from ui import map as umap
+
+    return umap.zoom_places(_ds.boundaries, _ds.authorities[["code", "region"]])
+
+
 @st.cache_resource(max_entries=48, show_spinner=False)
 def regional_summary(view_key: str, _ds: service.Dataset, _view: service.YearView) -> pd.DataFrame:
     """The view's regional concentration table (the Regions tab and every authority's benchmarks)."""

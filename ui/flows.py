@@ -24,6 +24,7 @@ import shapely
 from sufficiency import service
 from ui import map_controls
 from ui.leaflet_offline import offline_map
+from ui.map_elements import GeoJsonLayer, Tooltip
 
 BNG = "EPSG:27700"
 WGS84 = "EPSG:4326"
@@ -93,7 +94,7 @@ def flow_map(flows: pd.DataFrame, names: dict[str, str], boundaries: gpd.GeoData
     fmap = offline_map(location=[52.8, -1.6], zoom_start=6, control_scale=True, scrollWheelZoom=False,
                        zoomSnap=0.25)
     if boundaries is not None:
-        folium.GeoJson(boundaries[["code", "geometry"]].to_json(), name="Authorities",
+        GeoJsonLayer(boundaries[["code", "geometry"]].to_json(), name="Authorities",
                        style_function=lambda _: {"color": "#777", "weight": 0.5, "fillOpacity": 0.05}).add_to(fmap)
     lines = flow_lines(flows)
     top = float(lines["placements"].max()) if len(lines) else 1.0
@@ -107,14 +108,14 @@ def flow_map(flows: pd.DataFrame, names: dict[str, str], boundaries: gpd.GeoData
         if same:
             folium.CircleMarker(location=[row.geometry.coords[0][1], row.geometry.coords[0][0]],
                                 radius=4 + 10 * row.placements / top, color=SELF_COLOUR, fill=True,
-                                tooltip=label + " — inside the authority", class_name=FLOW_CLASS).add_to(fmap)
+                                tooltip=Tooltip(label + " — inside the authority"), class_name=FLOW_CLASS).add_to(fmap)
             continue
         folium.PolyLine(locations=[(lat, lon) for lon, lat in row.geometry.coords],
                         weight=1.5 + 8 * row.placements / top, color=FLOW_COLOUR, opacity=0.7,
-                        tooltip=label, class_name=FLOW_CLASS).add_to(fmap)
+                        tooltip=Tooltip(label), class_name=FLOW_CLASS).add_to(fmap)
     heads = arrowheads(lines)
     if len(heads):
-        folium.GeoJson(heads.to_json(), name="Direction", interactive=False,
+        GeoJsonLayer(heads.to_json(), name="Direction", interactive=False,
                        style_function=lambda _: {"color": FLOW_COLOUR, "weight": 1, "fillColor": FLOW_COLOUR,
                                                  "fillOpacity": 0.9, "className": ARROW_CLASS}).add_to(fmap)
     hidden = int(flows["suppressed"].astype(bool).sum())

@@ -2,8 +2,9 @@
 
 Pure functions: tables in, folium objects out. No measure is computed here; the
 values come from :mod:`sufficiency.service`. This module classifies them into colour
-classes (:mod:`ui.classes`), writes the tooltips and legend in the one number format
-(:mod:`sufficiency.model.formats`), and outlines the authorities the user chose.
+classes (:mod:`ui.classes`), adds the tooltips (:mod:`ui.map_tooltips`) and the legend in the
+one number format (:mod:`sufficiency.model.formats`), and outlines the authorities the user
+chose. Its layers render as text, never as templates (:mod:`ui.map_elements`).
 
 Inputs
 ------
@@ -31,11 +32,14 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from sufficiency import service
 from ui import map_controls
 from ui.classes import MISSING_COLOUR, Breaks, Classes, classify
 from ui.leaflet_offline import offline_map
+from ui.map_elements import GeoJsonLayer
+from ui.map_tooltips import tooltip_html
 
 BNG = "EPSG:27700"
 WGS84 = "EPSG:4326"
@@ -57,8 +61,6 @@ TINY_KM2 = 35.0
 TINY_RADIUS_PX = 7
 COMPARED_CLASS = "compared-outline"
 SYMBOL_MAX_RADIUS_PX = 22.0
-# measures whose missing values are explained by ``radius_note`` (sufficiency.distances.access)
-DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 SELECTED_STYLE = {"color": SELECTED_COLOUR, "weight": 4, "fillOpacity": 0, "opacity": 1}
 COMPARED_STYLE = {"color": COMPARED_COLOUR, "weight": 3, "fillOpacity": 0, "dashArray": "6 4", "opacity": 1}
 #: smallest box a zoom to the selection shows (degrees of latitude, longitude, about 55 x 55 km): a London
@@ -69,62 +71,24 @@ FOCUS_SCALE = 3.0
 LEGEND_PX = 205
 
 
-def _value(column: str, value, missing: str, *, with_unit: bool = False) -> str:
-    if pd.isna(value):
-        return html.escape(missing)
-    return html.escape(service.format_value(column, value, with_unit=with_unit))
+def geometry_json(gdf: gpd.GeoDataFrame) -> list[dict | None]:
+    """Each row's geometry as a GeoJSON geometry object (None where it has none), in its CRS.
 
-
-def tooltip_html(rows: pd.DataFrame, measure: str, measure_label: str, unit: str = "") -> list[str]:
-    """Tooltip HTML per authority row; every text field escaped.
-
-    Shows name, region, places, children in homes (with its range from DfE's
-    rounding), the local bed gap with what its sign means, and the mapped measure;
-    where DfE suppressed the demand figures, says so with DfE's reason.
+    Written by GEOS (``shapely.to_geojson``) and read once: the same objects as
+    ``GeoDataFrame.to_json`` gives, in about a third of the time.
     """
-    fmt = service.formats
-    # the short heading, without its unit (the value carries it): "Best share within 20 miles"
-    short = fmt.short_header(measure).split(" (")[0] if measure in fmt.column_formats() else measure_label
-    out = []
-    for r in rows.to_dict("records"):
-        note = r.get("demand_note") or ""
-        missing = note if note else "no figure"
-        extra = r.get("radius_note") if measure in DISTANCE_MEASURES else ""
-        children = _value("children_in_homes", r.get("children_in_homes"), missing)
-        low, high = r.get("children_in_homes_low"), r.get("children_in_homes_high")
-        if not pd.isna(r.get("children_in_homes")) and not (pd.isna(low) or pd.isna(high)) and low != high:
-            children += (f" (between {fmt.format_value('children_in_homes_low', low)} and "
-                         f"{fmt.format_value('children_in_homes_high', high)})")
-        gap = _value("local_bed_gap", r.get("local_bed_gap"), missing)
-        meaning = fmt.sign_meaning("local_bed_gap", r.get("local_bed_gap"))
-        if meaning:
-            gap += f"<br>{html.escape(meaning)}"
-        lines = [
-            ("Region", html.escape(str(r.get("region") or ""))),
-            ("Places", _value("places", r.get("places"), "no figure")),
-            ("Children in homes", children),
-            ("Local bed gap", gap),
-        ]
-        if measure not in ("places", "children_in_homes", "local_bed_gap"):
-            value = _value(measure, r.get(measure), extra or missing, with_unit=True)
-            sign = fmt.sign_meaning(measure, r.get(measure))
-            lines.append((html.escape(short), value + (f"<br>{html.escape(sign)}" if sign else "")))
-        for text in dict.fromkeys(t for t in (note, extra) if isinstance(t, str) and t):
-            lines.append(("Note", html.escape(text)))
-        body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in lines)
-        out.append(f'<div class="sufficiency-tip"><b>{html.escape(str(r.get("name") or ""))}</b>'
-                   f"<table>{body}</table></div>")
-    return out
+    geoms = gdf.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)  # null, as GeoDataFrame.to_json writes them
+    text = np.where(empty, "null", shapely.to_geojson(geoms))
+    return json.loads("[" + ",".join(text) + "]")
 
 
 def _feature_collection(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
-    """GeoJSON FeatureCollection with feature id = authority code."""
-    geo = json.loads(gdf[["geometry"]].to_json(drop_id=True))
+    """GeoJSON FeatureCollection; each feature's properties are a row of ``props``, its id the row's code."""
     records = props.to_dict("records")
-    for feature, rec in zip(geo["features"], records, strict=True):
-        feature["id"] = rec["code"]
-        feature["properties"] = rec
-    return geo
+    features = [{"type": "Feature", "id": rec.get("code"), "properties": rec, "geometry": geometry}
+                for geometry, rec in zip(geometry_json(gdf), records, strict=True)]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, meta: dict,
@@ -152,7 +116,7 @@ def authority_layer(boundaries: gpd.GeoDataFrame, measures: pd.DataFrame, measur
     tips = tooltip_html(joined, measure, meta.get("label", measure))
     props = pd.DataFrame({"code": joined["code"].astype(str), "fill": fill, "tooltip_html": tips})
     data = _feature_collection(joined, props)
-    layer = folium.GeoJson(
+    layer = GeoJsonLayer(
         data,
         name="Authorities",
         # per-feature class "la-<code>" lets a test or a screen reader script find one authority
@@ -181,7 +145,7 @@ def dot_layer(joined: gpd.GeoDataFrame, props: pd.DataFrame, codes: tuple[str, .
         return None
     points = gpd.GeoDataFrame(geometry=joined.loc[keep].representative_point().to_numpy(), crs=WGS84)
     data = _feature_collection(points, props.loc[keep].reset_index(drop=True))
-    return folium.GeoJson(
+    return GeoJsonLayer(
         data, name="Small authorities", marker=folium.CircleMarker(radius=TINY_RADIUS_PX),
         style_function=lambda f: {"radius": TINY_RADIUS_PX, "fillColor": f["properties"]["fill"], "color": "#000000",
                                   "weight": 1.5, "fillOpacity": 1,
@@ -194,10 +158,10 @@ def region_layer(regions: gpd.GeoDataFrame, weight: float = 1.6) -> folium.GeoJs
     """Region outlines drawn over the authorities; not clickable (clicks go through)."""
     name_col = "region" if "region" in regions.columns else "region_name"
     props = pd.DataFrame({"region": regions[name_col].astype(str).map(html.escape).to_numpy()})
-    geo = json.loads(regions[["geometry"]].to_json(drop_id=True))
-    for feature, rec in zip(geo["features"], props.to_dict("records"), strict=True):
-        feature["properties"] = rec
-    return folium.GeoJson(
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": rec, "geometry": geometry}
+        for geometry, rec in zip(geometry_json(regions), props.to_dict("records"), strict=True)]}
+    return GeoJsonLayer(
         geo, name="Regions",
         style_function=lambda f: {"fill": False, "color": REGION_COLOUR, "weight": weight, "opacity": 0.85},
         interactive=False, className=REGION_CLASS,
@@ -222,7 +186,7 @@ def symbol_layer(points: pd.DataFrame, measures: pd.DataFrame) -> folium.GeoJson
     props = pd.DataFrame({"code": table["code"].astype(str).to_numpy(), "radius": radius,
                           "tooltip_html": tips})
     data = _feature_collection(gdf, props)
-    return folium.GeoJson(
+    return GeoJsonLayer(
         data, name="Places (circles)",
         marker=folium.CircleMarker(radius=4),
         style_function=lambda f: {"radius": f["properties"]["radius"], "color": SYMBOL_COLOUR,
@@ -240,7 +204,7 @@ def outline_layer(boundaries: gpd.GeoDataFrame, codes: tuple[str, ...], css_clas
     if not len(chosen):
         return None
     data = _feature_collection(chosen, pd.DataFrame({"code": chosen["code"].astype(str).to_numpy()}))
-    return folium.GeoJson(data, name=name, interactive=False,
+    return GeoJsonLayer(data, name=name, interactive=False,
                           style_function=lambda f: {**style, "className": f"{css_class} {css_class}-"
                                                                            f"{f['properties']['code']}"})
 

@@ -2,18 +2,19 @@
 
 Leaflet controls written as small templates (no plugin, no CDN): every text is
 escaped in Python and passed to JavaScript as JSON, so nothing from a file becomes
-markup. Used by :mod:`ui.map`.
+markup, and what they render is kept as text, never compiled as a template
+(:mod:`ui.map_elements`). Used by :mod:`ui.map`.
 """
 
 from __future__ import annotations
 
 import html
 
-from branca.element import MacroElement
 from jinja2 import Template
 
 from sufficiency import service
 from ui.classes import MISSING_COLOUR, Classes
+from ui.map_elements import TextMacroElement
 
 CSS = """<style>
 .leaflet-container { background: #f4f6f8; font: 13px/1.35 "Source Sans Pro", sans-serif; }
@@ -83,7 +84,7 @@ TOOLTIP_CLAMP_JS = """
 """
 
 
-class Legend(MacroElement):
+class Legend(TextMacroElement):
     """A Leaflet control holding pre-escaped legend HTML (no d3, no CDN).
 
     Added to ``fmap`` whatever its parent (the map, or a feature group of the map's data
@@ -114,7 +115,7 @@ class Legend(MacroElement):
         self.map = fmap
 
 
-class FocusWithoutScrolling(MacroElement):
+class FocusWithoutScrolling(TextMacroElement):
     """Keep the page still when the map is pressed.
 
     Leaflet's keyboard handler focuses the map on every first press (so the arrow keys pan
@@ -143,7 +144,7 @@ class FocusWithoutScrolling(MacroElement):
         self._name = "FocusWithoutScrolling"
 
 
-class FitBounds(MacroElement):
+class FitBounds(TextMacroElement):
     """Fit ``fmap`` to bounds [[south, west], [north, east]] when this element's script runs
     (with the data layers: so the map moves only when what is shown, or chosen, changes).
 
@@ -176,7 +177,7 @@ class FitBounds(MacroElement):
         self.options = options
 
 
-class ZoomTo(MacroElement):
+class ZoomTo(TextMacroElement):
     """Buttons that fit the map to England, London, or a region chosen in a list (keyboard usable).
 
     ``places`` maps a button or option text to [[south, west], [north, east]] (EPSG:4326);
@@ -236,7 +237,7 @@ class ZoomTo(MacroElement):
         self.wide = {"paddingTopLeft": [0, 10], "paddingBottomRight": [205, 0]}  # as the first view (ui.map.LEGEND_PX)
 
 
-class Labels(MacroElement):
+class Labels(TextMacroElement):
     """Short labels at points (the hexagons' three letters): not clickable, not in the tab order.
 
     ``labels`` has columns label (text, escaped here) and geometry (points, EPSG:4326).
@@ -261,7 +262,7 @@ class Labels(MacroElement):
                        for g, t in zip(labels.geometry, labels["label"], strict=True)]
 
 
-class ScaleBar(MacroElement):
+class ScaleBar(TextMacroElement):
     """Leaflet's scale bar, bottom right (bottom left is where the Isles of Scilly are drawn)."""
 
     _template = Template("""
@@ -275,7 +276,7 @@ class ScaleBar(MacroElement):
         self._name = "ScaleBar"
 
 
-class TooltipsInside(MacroElement):
+class TooltipsInside(TextMacroElement):
     """Runs :data:`TOOLTIP_CLAMP_JS` with the map's script (streamlit-folium sends only the map's own)."""
 
     _template = Template("""

@@ -57,6 +57,7 @@ def warm_first_visit() -> float:
     view, shapes, points = _warm_year(ds, service.default_year(ds), cats)
     breaks, note = cached.fixed_breaks(ds.key, DEFAULT_MEASURE, cats, DEFAULT_SCHEME, DEFAULT_K, ds)
     cached.all_years(ds.key, cats, ds)
+    cached.zoom_places(ds.key, ds)
     fmap = umap.choropleth_map(shapes, view.measures, DEFAULT_MEASURE, service.MEASURES[DEFAULT_MEASURE],
                                scheme=DEFAULT_SCHEME, k=DEFAULT_K, regions=ds.regions, points=points,
                                breaks=breaks, fixed_note=note)

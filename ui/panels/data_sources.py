@@ -35,9 +35,29 @@ def _layer_choice(file: service.UserFile) -> str | None:
                         placeholder=f"Your file holds {len(layers)} layers: choose one")
 
 
+DRAWN = "_uploads_drawn"  # Session State: the uploaders have been drawn in this session
+
+
+def _uploads_box():
+    """("Use your own data" in the sidebar, whether its uploaders are drawn in this run).
+
+    They are drawn from the first time it is opened in the session, then in every run. Until
+    then they are not drawn at all: a closed expander would still send its four file uploaders,
+    and every first page would fetch their eight script files before the map's. Once drawn they
+    stay in the page, closed or open, so the files chosen are kept.
+    """
+    box = st.sidebar.expander("Use your own data", key="uploads_open", on_change="rerun")
+    if box.open:
+        st.session_state[DRAWN] = True
+    return box, bool(st.session_state.get(DRAWN))
+
+
 def dataset() -> service.Dataset:
     """The embedded data, or the embedded data with the user's uploads (same rules as the CLI)."""
-    with st.sidebar.expander("Use your own data", expanded=False):
+    box, drawn = _uploads_box()
+    if not drawn:
+        return service.embedded()
+    with box:
         st.caption(text.UPLOAD_HELP)
         providers = st.file_uploader("Ofsted provider file(s) (CSV or Excel; several for a year published in parts)",
                                      type=["csv", "xlsx"], key="up_prov", accept_multiple_files=True)

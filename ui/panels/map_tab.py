@@ -75,7 +75,7 @@ def choropleth(ds: service.Dataset, view: service.YearView, opts: dict, kind: st
     selected, compared = chosen(ds, view, names)
     hexes = kind == "hex"
     extent = shapes if hexes else ds.boundaries
-    places = None if hexes else umap.zoom_places(ds.boundaries, ds.authorities[["code", "region"]])
+    places = None if hexes else cached.zoom_places(ds.key, ds)
     fmap = umap.base_map(extent, hexes=hexes, tiles=opts["tiles"], places=places)
     layers, _ = umap.data_layers(fmap, shapes, measures, opts["measure"], service.MEASURES[opts["measure"]],
                                  scheme=opts["scheme"], k=opts["k"], palette=opts["palette"], regions=regions,
