@@ -28,6 +28,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -69,10 +70,11 @@ def warm_first_visit() -> float:
     return seconds
 
 
-def _year_pieces(ds, year: int, categories: tuple[str, ...]) -> list:
-    """The pieces of warming one year, in order, each a call of one cache (each under ~0.2 s, so a
-    visitor who arrives while one runs waits little): the view, its shapes (geographic and hex),
-    tiny authorities and the per-year parts of every authority's benchmarks (a first click)."""
+def _year_pieces(ds, year: int, categories: tuple[str, ...]) -> list[Callable[[], object]]:
+    """The pieces of warming one year, in order, each a call of one cache (the longest, the year's
+    model, about 0.2 s; a whole year was 0.3–0.6 s), so a visitor who arrives while one runs waits
+    little: the view, its shapes (geographic and hex), tiny authorities and the per-year parts of
+    every authority's benchmarks (a first click)."""
     from ui import cached
 
     def view():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from sufficiency import service
 from sufficiency.service import InputError
@@ -38,7 +39,7 @@ def _layer_choice(file: service.UserFile) -> str | None:
 DRAWN = "_uploads_drawn"  # Session State: the uploaders have been drawn in this session
 
 
-def _uploads_box():
+def _uploads_box() -> tuple[DeltaGenerator, bool]:
     """("Use your own data" in the sidebar, whether its uploaders are drawn in this run).
 
     They are drawn from the first time it is opened in the session, then in every run. Until
