@@ -19,11 +19,10 @@ import streamlit as st
 
 from sufficiency import service
 from ui import classes as uclasses
+from ui.map_tooltips import DISTANCE_MEASURES  # all_years does not hold them (worked out per year)
 
 HEX_LAYOUT = Path(__file__).resolve().parent.parent / "data" / "hex_layout.csv"  # scripts/build_hex_layout.py
 
-# measures that all_years does not hold (worked out per year with the distances)
-DISTANCE_MEASURES = ("sufficiency_radius_km", "access_index", "optimal_share_within_20_miles")
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading your files…")

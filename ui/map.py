@@ -84,10 +84,14 @@ def geometry_json(gdf: gpd.GeoDataFrame) -> list[dict | None]:
 
 
 def _feature_collection(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict:
-    """GeoJSON FeatureCollection; each feature's properties are a row of ``props``, its id the row's code."""
+    """GeoJSON FeatureCollection; each feature's properties are a row of ``props``, and its id the
+    row's ``code`` when ``props`` has one."""
     records = props.to_dict("records")
-    features = [{"type": "Feature", "id": rec.get("code"), "properties": rec, "geometry": geometry}
+    features = [{"type": "Feature", "properties": rec, "geometry": geometry}
                 for geometry, rec in zip(geometry_json(gdf), records, strict=True)]
+    if "code" in props.columns:
+        for feature in features:
+            feature["id"] = feature["properties"]["code"]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -158,11 +162,8 @@ def region_layer(regions: gpd.GeoDataFrame, weight: float = 1.6) -> folium.GeoJs
     """Region outlines drawn over the authorities; not clickable (clicks go through)."""
     name_col = "region" if "region" in regions.columns else "region_name"
     props = pd.DataFrame({"region": regions[name_col].astype(str).map(html.escape).to_numpy()})
-    geo = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": rec, "geometry": geometry}
-        for geometry, rec in zip(geometry_json(regions), props.to_dict("records"), strict=True)]}
     return GeoJsonLayer(
-        geo, name="Regions",
+        _feature_collection(regions, props), name="Regions",
         style_function=lambda f: {"fill": False, "color": REGION_COLOUR, "weight": weight, "opacity": 0.85},
         interactive=False, className=REGION_CLASS,
     )
